@@ -1,0 +1,32 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, chromiumPath } from './scripts/browser.ts';
+
+const isTest = !!process.env.VITEST;
+
+export default defineConfig({
+  plugins: [react()],
+  worker: { format: 'es' },
+  server: { port: 5173, strictPort: false },
+  preview: { port: 4173, strictPort: true },
+  test: {
+    include: ['src/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // One browser, tests in sequence: SwiftShader already uses both cores.
+    fileParallelism: false,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: isTest
+        ? playwright({
+            launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+          })
+        : undefined,
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
