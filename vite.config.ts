@@ -12,21 +12,38 @@ export default defineConfig({
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: true },
   test: {
-    include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // One browser, tests in sequence: SwiftShader already uses both cores.
+    // One browser, files in sequence: SwiftShader already uses both cores.
     fileParallelism: false,
-    browser: {
-      enabled: true,
-      headless: true,
-      screenshotFailures: false,
-      provider: isTest
-        ? playwright({
-            launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
-          })
-        : undefined,
-      instances: [{ browser: 'chromium' }],
-    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'gpu',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.node.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: isTest
+              ? playwright({
+                  launchOptions: { executablePath: chromiumPath(), args: chromiumArgs() },
+                })
+              : undefined,
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.node.test.ts', 'scripts/**/*.node.test.ts'],
+          environment: 'node',
+        },
+      },
+    ],
   },
 });

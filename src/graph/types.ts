@@ -18,8 +18,7 @@ export interface CsrTransposed extends Csr {
 }
 
 export type NodeFeatures =
-  | { kind: 'dense'; dim: number; data: Float32Array }
-  | { kind: 'sparse'; dim: number; csr: Csr };
+  { kind: 'dense'; dim: number; data: Float32Array } | { kind: 'sparse'; dim: number; csr: Csr };
 
 export type NodeLabels =
   | { kind: 'multiclass'; numClasses: number; /** -1 = no label */ y: Int32Array }
