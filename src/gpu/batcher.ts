@@ -32,7 +32,7 @@ export class CommandBatcher {
   ) {
     this.slots = opts.uniformSlots ?? 4096;
     this.maxGroups = opts.maxWorkgroupsPerDimension;
-    this.ring = allocator.alloc(this.slots * UNIFORM_SLOT_BYTES, 'workspace', {
+    this.ring = allocator.alloc(this.slots * UNIFORM_SLOT_BYTES, 'io', {
       label: 'uniform ring',
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
       persistent: true,

@@ -2,6 +2,7 @@ import { useEngine } from './useEngine';
 import { AdapterPanel } from './AdapterPanel';
 import { MemoryMeter } from './MemoryMeter';
 import { NoWebGpu } from './NoWebGpu';
+import { DatasetImport } from './DatasetImport';
 
 export function App() {
   const { init, memory, messages } = useEngine();
@@ -23,6 +24,7 @@ export function App() {
             {memory && <MemoryMeter memory={memory} />}
           </div>
         )}
+        <DatasetImport />
         {messages.length > 0 && (
           <section className="panel warn" role="status" aria-live="polite" data-testid="messages">
             {messages.map((m, i) => (

@@ -1,0 +1,731 @@
+// A minimal, safe pickle reader: it executes nothing. It knows the opcodes of protocols 0–5 that
+// plain data uses (the Planetoid files are protocol 2: scipy CSR matrices, numpy arrays and a
+// defaultdict of lists) and turns the few callables those files name into plain values:
+// numpy arrays (via numpy.core.multiarray._reconstruct + BUILD), numpy dtypes, defaultdicts and
+// sets. Any other class becomes a PyObject that records its class, arguments and state.
+import { PickleError } from '../errors';
+
+export class PyGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+  get qualified(): string {
+    return `${this.module}.${this.name}`;
+  }
+}
+
+/** An instance of a class this reader does not model: its class, constructor args and state. */
+export class PyObject {
+  state: PyValue = null;
+  readonly items: PyValue[] = [];
+  readonly dictItems = new Map<PyKey, PyValue>();
+  constructor(
+    readonly cls: PyGlobal,
+    readonly args: PyValue[],
+  ) {}
+  /** A field of the object's __dict__ state, by name. */
+  field(name: string): PyValue | undefined {
+    return this.state instanceof PyDict ? this.state.get(name) : undefined;
+  }
+}
+
+export type PyKey = string | number | bigint | boolean | null;
+
+export class PyDict {
+  readonly map = new Map<PyKey, PyValue>();
+  /** Set when it came from collections.defaultdict. */
+  defaultFactory: PyValue = null;
+  set(k: PyValue, v: PyValue): void {
+    this.map.set(toKey(k), v);
+  }
+  get(k: PyKey): PyValue | undefined {
+    return this.map.get(k);
+  }
+}
+
+export class PySet {
+  readonly items: PyValue[] = [];
+}
+
+export class DType {
+  byteorder = '=';
+  constructor(readonly descr: string) {}
+  /** e.g. "<i4": byte order and kind+size, with "|"/"=" turned into "<" (little-endian). */
+  get code(): string {
+    const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(this.descr);
+    if (!m) return this.descr;
+    const order = m[1] || this.byteorder;
+    return `${order === '>' ? '>' : '<'}${m[2]}${m[3]}`;
+  }
+}
+
+export class NdArray {
+  shape: number[] = [];
+  dtype: DType | null = null;
+  fortranOrder = false;
+  data: Uint8Array | null = null;
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+}
+
+export type PyValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Uint8Array
+  | PyValue[]
+  | PyDict
+  | PySet
+  | PyGlobal
+  | PyObject
+  | NdArray
+  | DType;
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    s += String.fromCharCode(...bytes.subarray(i, Math.min(i + 8192, bytes.length)));
+  }
+  return s;
+}
+
+/** Text of a Python 2 str (bytes, read as Latin-1) or a unicode string. */
+export function pyText(v: PyValue | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return latin1(v);
+  return undefined;
+}
+
+function toKey(k: PyValue): PyKey {
+  if (k instanceof Uint8Array) return latin1(k);
+  if (k === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof k)) return k as PyKey;
+  if (Array.isArray(k)) return JSON.stringify(k.map((x) => toKey(x)));
+  return String(k);
+}
+
+const OPCODE_NAMES: Record<number, string> = {
+  0x28: 'MARK',
+  0x2e: 'STOP',
+  0x30: 'POP',
+  0x31: 'POP_MARK',
+  0x32: 'DUP',
+  0x46: 'FLOAT',
+  0x49: 'INT',
+  0x4a: 'BININT',
+  0x4b: 'BININT1',
+  0x4c: 'LONG',
+  0x4d: 'BININT2',
+  0x4e: 'NONE',
+  0x50: 'PERSID',
+  0x51: 'BINPERSID',
+  0x52: 'REDUCE',
+  0x53: 'STRING',
+  0x54: 'BINSTRING',
+  0x55: 'SHORT_BINSTRING',
+  0x56: 'UNICODE',
+  0x58: 'BINUNICODE',
+  0x61: 'APPEND',
+  0x62: 'BUILD',
+  0x63: 'GLOBAL',
+  0x64: 'DICT',
+  0x7d: 'EMPTY_DICT',
+  0x65: 'APPENDS',
+  0x67: 'GET',
+  0x68: 'BINGET',
+  0x69: 'INST',
+  0x6a: 'LONG_BINGET',
+  0x6c: 'LIST',
+  0x5d: 'EMPTY_LIST',
+  0x6f: 'OBJ',
+  0x70: 'PUT',
+  0x71: 'BINPUT',
+  0x72: 'LONG_BINPUT',
+  0x73: 'SETITEM',
+  0x74: 'TUPLE',
+  0x29: 'EMPTY_TUPLE',
+  0x75: 'SETITEMS',
+  0x47: 'BINFLOAT',
+  0x80: 'PROTO',
+  0x81: 'NEWOBJ',
+  0x82: 'EXT1',
+  0x83: 'EXT2',
+  0x84: 'EXT4',
+  0x85: 'TUPLE1',
+  0x86: 'TUPLE2',
+  0x87: 'TUPLE3',
+  0x88: 'NEWTRUE',
+  0x89: 'NEWFALSE',
+  0x8a: 'LONG1',
+  0x8b: 'LONG4',
+  0x42: 'BINBYTES',
+  0x43: 'SHORT_BINBYTES',
+  0x8c: 'SHORT_BINUNICODE',
+  0x8d: 'BINUNICODE8',
+  0x8e: 'BINBYTES8',
+  0x8f: 'EMPTY_SET',
+  0x90: 'ADDITEMS',
+  0x91: 'FROZENSET',
+  0x92: 'NEWOBJ_EX',
+  0x93: 'STACK_GLOBAL',
+  0x94: 'MEMOIZE',
+  0x95: 'FRAME',
+  0x96: 'BYTEARRAY8',
+  0x97: 'NEXT_BUFFER',
+  0x98: 'READONLY_BUFFER',
+};
+
+/** Parses a pickle. `file` names it in errors. */
+export function unpickle(bytes: Uint8Array, file: string): PyValue {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const stack: PyValue[] = [];
+  const marks: number[] = [];
+  const memo = new Map<number, PyValue>();
+  let pos = 0;
+  let opAt = 0;
+  const utf8 = new TextDecoder('utf-8');
+
+  const fail = (expected: string, found: string): never => {
+    throw new PickleError(file, opAt, expected, found);
+  };
+  const need = (n: number) => {
+    if (pos + n > bytes.length) {
+      fail(
+        `${n} more bytes for ${OPCODE_NAMES[bytes[opAt]]}`,
+        `the end of the file (${bytes.length} bytes): truncated`,
+      );
+    }
+  };
+  const u8 = () => {
+    need(1);
+    return bytes[pos++];
+  };
+  const u16 = () => {
+    need(2);
+    const v = dv.getUint16(pos, true);
+    pos += 2;
+    return v;
+  };
+  const u32 = () => {
+    need(4);
+    const v = dv.getUint32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const i32 = () => {
+    need(4);
+    const v = dv.getInt32(pos, true);
+    pos += 4;
+    return v;
+  };
+  const u64 = () => {
+    need(8);
+    const v = dv.getBigUint64(pos, true);
+    pos += 8;
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) fail('a length that fits in memory', `${v}`);
+    return Number(v);
+  };
+  const take = (n: number) => {
+    need(n);
+    const v = bytes.slice(pos, pos + n);
+    pos += n;
+    return v;
+  };
+  const line = () => {
+    const end = bytes.indexOf(0x0a, pos);
+    if (end < 0) fail('a newline-terminated argument', 'the end of the file');
+    const s = latin1(bytes.subarray(pos, end));
+    pos = end + 1;
+    return s;
+  };
+  const pop = (): PyValue => {
+    if (stack.length === 0 || (marks.length && stack.length <= marks[marks.length - 1])) {
+      fail('a value on the stack', 'an empty stack');
+    }
+    return stack.pop()!;
+  };
+  const top = (): PyValue => {
+    if (stack.length === 0) fail('a value on the stack', 'an empty stack');
+    return stack[stack.length - 1];
+  };
+  const popMark = (): PyValue[] => {
+    const m = marks.pop();
+    if (m === undefined) fail('a MARK before this opcode', 'no MARK');
+    return stack.splice(m!);
+  };
+  const signedLE = (b: Uint8Array): bigint => {
+    let v = 0n;
+    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    if (b.length && b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
+    return v;
+  };
+  const intValue = (v: bigint): number | bigint =>
+    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  const resolveGlobal = (module: string, name: string) => new PyGlobal(module, name);
+
+  const callGlobal = (fn: PyValue, args: PyValue[]): PyValue => {
+    if (!(fn instanceof PyGlobal)) return fail('a class or function to call', describe(fn));
+    const q = fn.qualified;
+    switch (q) {
+      case 'numpy.core.multiarray._reconstruct':
+      case 'numpy._core.multiarray._reconstruct':
+        return new NdArray();
+      case 'numpy.dtype': {
+        const d = pyText(args[0]);
+        if (d === undefined) return fail('a dtype string', describe(args[0]));
+        return new DType(d);
+      }
+      case 'collections.defaultdict':
+      case 'collections.OrderedDict': {
+        const d = new PyDict();
+        d.defaultFactory = args[0] ?? null;
+        return d;
+      }
+      case '__builtin__.set':
+      case 'builtins.set':
+      case '__builtin__.frozenset':
+      case 'builtins.frozenset': {
+        const s = new PySet();
+        if (Array.isArray(args[0])) s.items.push(...args[0]);
+        return s;
+      }
+      case 'copy_reg._reconstructor':
+      case 'copyreg._reconstructor': {
+        const cls = args[0];
+        if (!(cls instanceof PyGlobal)) return fail('a class', describe(cls));
+        return new PyObject(cls, []);
+      }
+      default:
+        return new PyObject(fn, args);
+    }
+  };
+
+  const build = (obj: PyValue, state: PyValue) => {
+    if (obj instanceof NdArray) {
+      if (!Array.isArray(state) || state.length < 5) {
+        return fail('numpy array state (version, shape, dtype, fortran, data)', describe(state));
+      }
+      const [, shape, dtype, fortran, data] = state;
+      if (!Array.isArray(shape) || !(dtype instanceof DType)) {
+        return fail('numpy array state (version, shape, dtype, fortran, data)', describe(state));
+      }
+      obj.shape = shape.map(Number);
+      obj.dtype = dtype;
+      obj.fortranOrder = fortran === true;
+      if (data instanceof Uint8Array) obj.data = data;
+      else if (typeof data === 'string') obj.data = Uint8Array.from(data, (c) => c.charCodeAt(0));
+      else return fail('raw array bytes', `${describe(data)} (object arrays are not supported)`);
+      return;
+    }
+    if (obj instanceof DType) {
+      if (Array.isArray(state) && state.length > 1) obj.byteorder = pyText(state[1]) ?? '=';
+      return;
+    }
+    if (obj instanceof PyObject) {
+      obj.state =
+        Array.isArray(state) && state.length === 2 && state[0] instanceof PyDict ? state[0] : state;
+      return;
+    }
+    if (obj instanceof PyDict && state instanceof PyDict) {
+      for (const [k, v] of state.map) obj.map.set(k, v);
+      return;
+    }
+    return fail('an object that accepts BUILD state', describe(obj));
+  };
+
+  for (;;) {
+    opAt = pos;
+    if (pos >= bytes.length) fail('a STOP opcode', 'the end of the file: truncated');
+    const op = bytes[pos++];
+    switch (op) {
+      case 0x80: // PROTO
+        u8();
+        break;
+      case 0x95: // FRAME
+        u64();
+        break;
+      case 0x2e: // STOP
+        if (stack.length !== 1 || marks.length)
+          fail('one value on the stack at STOP', `${stack.length}`);
+        return stack[0];
+      case 0x28: // MARK
+        marks.push(stack.length);
+        break;
+      case 0x30: // POP
+        if (marks.length && stack.length === marks[marks.length - 1]) marks.pop();
+        else pop();
+        break;
+      case 0x31: // POP_MARK
+        popMark();
+        break;
+      case 0x32: // DUP
+        stack.push(top());
+        break;
+      case 0x4e: // NONE
+        stack.push(null);
+        break;
+      case 0x88: // NEWTRUE
+        stack.push(true);
+        break;
+      case 0x89: // NEWFALSE
+        stack.push(false);
+        break;
+      case 0x4a: // BININT
+        stack.push(i32());
+        break;
+      case 0x4b: // BININT1
+        stack.push(u8());
+        break;
+      case 0x4d: // BININT2
+        stack.push(u16());
+        break;
+      case 0x8a: // LONG1
+        stack.push(intValue(signedLE(take(u8()))));
+        break;
+      case 0x8b: // LONG4
+        stack.push(intValue(signedLE(take(u32()))));
+        break;
+      case 0x49: {
+        // INT (text); "01"/"00" are True/False in protocol 0
+        const s = line().trim();
+        if (s === '01' || s === '00') stack.push(s === '01');
+        else if (/^[+-]?\d+$/.test(s)) stack.push(intValue(BigInt(s)));
+        else fail('a decimal integer', JSON.stringify(s));
+        break;
+      }
+      case 0x4c: {
+        // LONG (text)
+        const s = line().trim().replace(/L$/, '');
+        if (!/^[+-]?\d+$/.test(s)) fail('a decimal integer', JSON.stringify(s));
+        stack.push(intValue(BigInt(s)));
+        break;
+      }
+      case 0x46: {
+        // FLOAT (text)
+        const s = line().trim();
+        const v = Number(s);
+        if (Number.isNaN(v) && !/nan/i.test(s)) fail('a decimal number', JSON.stringify(s));
+        stack.push(v);
+        break;
+      }
+      case 0x47: // BINFLOAT (big-endian f64)
+        need(8);
+        stack.push(dv.getFloat64(pos, false));
+        pos += 8;
+        break;
+      case 0x54: // BINSTRING
+        stack.push(take(u32()));
+        break;
+      case 0x55: // SHORT_BINSTRING
+        stack.push(take(u8()));
+        break;
+      case 0x42: // BINBYTES
+        stack.push(take(u32()));
+        break;
+      case 0x43: // SHORT_BINBYTES
+        stack.push(take(u8()));
+        break;
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        stack.push(take(u64()));
+        break;
+      case 0x58: // BINUNICODE
+        stack.push(utf8.decode(take(u32())));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        stack.push(utf8.decode(take(u8())));
+        break;
+      case 0x8d: // BINUNICODE8
+        stack.push(utf8.decode(take(u64())));
+        break;
+      case 0x29: // EMPTY_TUPLE
+        stack.push([]);
+        break;
+      case 0x85: // TUPLE1
+        stack.push([pop()]);
+        break;
+      case 0x86: {
+        // TUPLE2
+        const b = pop();
+        const a = pop();
+        stack.push([a, b]);
+        break;
+      }
+      case 0x87: {
+        // TUPLE3
+        const c = pop();
+        const b = pop();
+        const a = pop();
+        stack.push([a, b, c]);
+        break;
+      }
+      case 0x74: // TUPLE
+      case 0x6c: // LIST
+        stack.push(popMark());
+        break;
+      case 0x5d: // EMPTY_LIST
+        stack.push([]);
+        break;
+      case 0x7d: // EMPTY_DICT
+        stack.push(new PyDict());
+        break;
+      case 0x64: {
+        // DICT
+        const items = popMark();
+        const d = new PyDict();
+        for (let i = 0; i + 1 < items.length; i += 2) d.set(items[i], items[i + 1]);
+        stack.push(d);
+        break;
+      }
+      case 0x8f: // EMPTY_SET
+        stack.push(new PySet());
+        break;
+      case 0x91: {
+        // FROZENSET
+        const s = new PySet();
+        s.items.push(...popMark());
+        stack.push(s);
+        break;
+      }
+      case 0x90: {
+        // ADDITEMS
+        const items = popMark();
+        const s = top();
+        if (!(s instanceof PySet)) fail('a set to add items to', describe(s));
+        (s as PySet).items.push(...items);
+        break;
+      }
+      case 0x61: {
+        // APPEND
+        const v = pop();
+        appendTo(top(), [v]);
+        break;
+      }
+      case 0x65: {
+        // APPENDS
+        const items = popMark();
+        appendTo(top(), items);
+        break;
+      }
+      case 0x73: {
+        // SETITEM
+        const v = pop();
+        const k = pop();
+        setItems(top(), [k, v]);
+        break;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = popMark();
+        setItems(top(), items);
+        break;
+      }
+      case 0x63: {
+        // GLOBAL
+        const module = line();
+        const name = line();
+        stack.push(resolveGlobal(module, name));
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = pyText(pop());
+        const module = pyText(pop());
+        if (module === undefined || name === undefined)
+          fail('module and name strings', 'other values');
+        stack.push(resolveGlobal(module!, name!));
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = pop();
+        const fn = pop();
+        if (!Array.isArray(args)) fail('an argument tuple', describe(args));
+        stack.push(callGlobal(fn, args as PyValue[]));
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = pop();
+        const cls = pop();
+        if (!(cls instanceof PyGlobal) || !Array.isArray(args))
+          fail('a class and an argument tuple', describe(cls));
+        stack.push(callGlobal(cls, args as PyValue[]));
+        break;
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        pop();
+        const args = pop();
+        const cls = pop();
+        if (!(cls instanceof PyGlobal) || !Array.isArray(args))
+          fail('a class and an argument tuple', describe(cls));
+        stack.push(callGlobal(cls, args as PyValue[]));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = pop();
+        build(top(), state);
+        break;
+      }
+      case 0x71: // BINPUT
+        memo.set(u8(), top());
+        break;
+      case 0x72: // LONG_BINPUT
+        memo.set(u32(), top());
+        break;
+      case 0x70: // PUT (text)
+        memo.set(Number(line()), top());
+        break;
+      case 0x94: // MEMOIZE
+        memo.set(memo.size, top());
+        break;
+      case 0x68: // BINGET
+      case 0x6a: // LONG_BINGET
+      case 0x67: {
+        // GET (text)
+        const idx = op === 0x68 ? u8() : op === 0x6a ? u32() : Number(line());
+        if (!memo.has(idx)) fail(`a memo entry ${idx} stored earlier`, 'none');
+        stack.push(memo.get(idx)!);
+        break;
+      }
+      default: {
+        const name = OPCODE_NAMES[op];
+        const ch = op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : '';
+        throw new PickleError(
+          file,
+          opAt,
+          'an opcode this reader knows (the protocol 0–5 data opcodes)',
+          `opcode 0x${op.toString(16).padStart(2, '0')}${ch}${name ? ` (${name}, not supported)` : ' (unknown)'}`,
+        );
+      }
+    }
+  }
+
+  function appendTo(target: PyValue, items: PyValue[]) {
+    if (Array.isArray(target)) target.push(...items);
+    else if (target instanceof PyObject) target.items.push(...items);
+    else fail('a list to append to', describe(target));
+  }
+
+  function setItems(target: PyValue, items: PyValue[]) {
+    if (items.length % 2) fail('key/value pairs', `${items.length} items`);
+    for (let i = 0; i < items.length; i += 2) {
+      if (target instanceof PyDict) target.set(items[i], items[i + 1]);
+      else if (target instanceof PyObject) target.dictItems.set(toKey(items[i]), items[i + 1]);
+      else fail('a dict to set items in', describe(target));
+    }
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'None';
+  if (v instanceof Uint8Array) return `bytes of length ${v.length}`;
+  if (Array.isArray(v)) return `a tuple/list of ${v.length}`;
+  if (v instanceof PyGlobal) return v.qualified;
+  if (v instanceof PyObject) return `an instance of ${v.cls.qualified}`;
+  if (typeof v === 'object') return `a ${(v as object).constructor.name}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+// ---- numpy helpers ----
+
+/** An ndarray's elements as numbers (int/uint/float/bool dtypes of 1–8 bytes). */
+export function ndarrayValues(a: NdArray, file: string, what: string): Float64Array {
+  if (!a.dtype || !a.data)
+    throw new PickleError(file, 0, `a numpy array for ${what}`, 'an array without data');
+  const code = a.dtype.code;
+  const m = /^([<>])([biuf])(\d)$/.exec(code);
+  if (!m) throw new PickleError(file, 0, `a numeric dtype for ${what}`, `dtype ${a.dtype.descr}`);
+  const little = m[1] === '<';
+  const kind = m[2];
+  const size = Number(m[3]);
+  const n = a.size;
+  if (a.data.length !== n * size) {
+    throw new PickleError(
+      file,
+      0,
+      `${n * size} data bytes for ${what} (shape ${a.shape.join('×')})`,
+      `${a.data.length}`,
+    );
+  }
+  const dv = new DataView(a.data.buffer, a.data.byteOffset, a.data.byteLength);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * size;
+    let v: number;
+    if (kind === 'f') {
+      if (size === 4) v = dv.getFloat32(o, little);
+      else if (size === 8) v = dv.getFloat64(o, little);
+      else
+        throw new PickleError(file, 0, `float32 or float64 for ${what}`, `dtype ${a.dtype.descr}`);
+    } else if (kind === 'b' || kind === 'u') {
+      if (size === 1) v = dv.getUint8(o);
+      else if (size === 2) v = dv.getUint16(o, little);
+      else if (size === 4) v = dv.getUint32(o, little);
+      else v = Number(dv.getBigUint64(o, little));
+    } else {
+      if (size === 1) v = dv.getInt8(o);
+      else if (size === 2) v = dv.getInt16(o, little);
+      else if (size === 4) v = dv.getInt32(o, little);
+      else v = Number(dv.getBigInt64(o, little));
+    }
+    out[i] = v;
+  }
+  if (a.fortranOrder && a.shape.length === 2) {
+    const [r, c] = a.shape;
+    const t = new Float64Array(n);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[i * c + j] = out[j * r + i];
+    return t;
+  }
+  return out;
+}
+
+/** A scipy.sparse.csr_matrix from its pickled state. */
+export interface ScipyCsr {
+  rows: number;
+  cols: number;
+  indptr: Float64Array;
+  indices: Float64Array;
+  data: Float64Array;
+}
+
+export function scipyCsr(v: PyValue, file: string): ScipyCsr {
+  if (!(v instanceof PyObject) || !/^scipy\.sparse\./.test(v.cls.qualified)) {
+    throw new PickleError(file, 0, 'a pickled scipy.sparse.csr_matrix', describe(v));
+  }
+  const format = pyText(v.field('format') ?? null);
+  if (format !== undefined && format !== 'csr') {
+    throw new PickleError(file, 0, 'a sparse matrix in csr format', `format "${format}"`);
+  }
+  const shape = v.field('_shape');
+  const arr = (k: string) => {
+    const a = v.field(k);
+    if (!(a instanceof NdArray))
+      throw new PickleError(file, 0, `a numpy array in field "${k}"`, describe(a));
+    return ndarrayValues(a, file, k);
+  };
+  if (!Array.isArray(shape) || shape.length !== 2) {
+    throw new PickleError(file, 0, 'a 2-element _shape', describe(shape));
+  }
+  const out = {
+    rows: Number(shape[0]),
+    cols: Number(shape[1]),
+    indptr: arr('indptr'),
+    indices: arr('indices'),
+    data: arr('data'),
+  };
+  if (out.indptr.length !== out.rows + 1 || out.indices.length !== out.data.length) {
+    throw new PickleError(
+      file,
+      0,
+      `indptr of ${out.rows + 1} and indices/data of equal length`,
+      `${out.indptr.length}, ${out.indices.length}, ${out.data.length}`,
+    );
+  }
+  return out;
+}

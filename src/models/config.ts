@@ -1,0 +1,103 @@
+// A run's model configuration and the checks that explain impossible ones before anything runs.
+import type { MemoryPolicy } from './block';
+import type { GenAggregation } from '../nn/ops/gen';
+
+export const MODEL_KINDS = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export const OP_KINDS = ['gcn', 'sage', 'gen'] as const;
+export type OpKind = (typeof OP_KINDS)[number];
+export type Tying = 'first-untied' | 'all';
+
+export interface ModelConfig {
+  model: ModelKind;
+  op: OpKind;
+  /** GEN's aggregation. */
+  aggregation: GenAggregation;
+  layers: number;
+  channels: number;
+  /** Groups of the reversible coupling (rev, wtrev). */
+  groups: number;
+  dropout: number;
+  /** wtrev: an untied first block plus one shared block (the paper's counts), or all tied. */
+  tying: Tying;
+  /** Overrides the model's memory policy (tests compare policies on one network). */
+  policy?: MemoryPolicy;
+}
+
+/** What the data tells the model: input and output sizes. */
+export interface DataShape {
+  inputDim: number;
+  inputKind: 'dense' | 'sparse';
+  outputDim: number;
+  task: 'multiclass' | 'multilabel';
+  /** 0 when the graph has no edge features. */
+  edgeDim: number;
+}
+
+export const DEFAULT_MODEL: ModelConfig = {
+  model: 'rev',
+  op: 'gcn',
+  aggregation: 'softmax',
+  layers: 8,
+  channels: 64,
+  groups: 2,
+  dropout: 0.1,
+  tying: 'first-untied',
+};
+
+export function defaultPolicy(model: ModelKind): MemoryPolicy {
+  switch (model) {
+    case 'res':
+      return 'store';
+    case 'res-ckpt':
+      return 'checkpoint';
+    default:
+      return 'reverse';
+  }
+}
+
+export function isReversible(model: ModelKind): boolean {
+  return model === 'rev' || model === 'wtrev';
+}
+
+/** Every reason the configuration cannot run, in plain words; empty when it can. */
+export function configProblems(cfg: ModelConfig): string[] {
+  const out: string[] = [];
+  const int = (v: number) => Number.isInteger(v);
+  if (!int(cfg.layers) || cfg.layers < 1) out.push(`Depth must be a whole number ≥ 1 (got ${cfg.layers}).`);
+  if (!int(cfg.channels) || cfg.channels < 1) {
+    out.push(`Channels must be a whole number ≥ 1 (got ${cfg.channels}).`);
+  }
+  if (!(cfg.dropout >= 0 && cfg.dropout < 1)) out.push(`Dropout must be in [0, 1) (got ${cfg.dropout}).`);
+  if (!(MODEL_KINDS as readonly string[]).includes(cfg.model)) out.push(`Unknown model "${cfg.model}".`);
+  if (!(OP_KINDS as readonly string[]).includes(cfg.op)) out.push(`Unknown operator "${cfg.op}".`);
+  if (isReversible(cfg.model)) {
+    if (!int(cfg.groups) || cfg.groups < 2) {
+      out.push(
+        `A reversible network needs at least 2 groups (got ${cfg.groups}): with one group there is ` +
+          'no partner to couple with, so the block cannot be inverted.',
+      );
+    } else if (int(cfg.channels) && cfg.channels % cfg.groups !== 0) {
+      out.push(
+        `The ${cfg.channels} channels do not split into ${cfg.groups} equal groups: ` +
+          `choose channels divisible by ${cfg.groups} (e.g. ${Math.max(cfg.groups, Math.round(cfg.channels / cfg.groups) * cfg.groups)}).`,
+      );
+    }
+  }
+  if (cfg.policy === 'reverse' && !isReversible(cfg.model)) {
+    out.push(`The reverse memory policy needs a reversible model; ${cfg.model} is not.`);
+  }
+  return out;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join(' '));
+    this.name = 'ConfigError';
+  }
+}
+
+export function assertValidConfig(cfg: ModelConfig): void {
+  const problems = configProblems(cfg);
+  if (problems.length) throw new ConfigError(problems);
+}

@@ -1,0 +1,73 @@
+// One training step measured by the meter: the unit of the depth sweep. Each point runs on a
+// fresh device, so an out-of-memory (simulated or real) cannot leave the next point short.
+import { GpuOutOfMemoryError } from '../gpu/errors';
+import { GpuRuntime } from '../gpu/runtime';
+import { zeroByTag, type ByTag } from '../gpu/memory-tags';
+import type { MemoryEvent } from '../gpu/tracked-allocator';
+import type { ModelConfig } from '../models/config';
+import { Network } from '../models/network';
+import { stepContext } from '../nn/context';
+import { Adam, DEFAULT_ADAM } from './adam';
+import { releaseBatch, uploadBatch } from './batch';
+import { taskLoss } from './task-loss';
+import type { TrainData } from './trainer';
+
+export interface StepMeasurement {
+  model: ModelConfig['model'];
+  layers: number;
+  status: 'ok' | 'oom';
+  /** Peak bytes in use during the step (everything: params, grads, optimizer, graph…). */
+  peakBytes: number;
+  /** In-use bytes by tag at that peak. */
+  peakByTag: ByTag;
+  params: number;
+  ms: number;
+  /** The step's allocation timeline, when asked for. */
+  timeline?: MemoryEvent[];
+  /** Why it failed, in words (out-of-memory). */
+  message?: string;
+}
+
+export interface MeasureOptions {
+  seed: number;
+  budgetBytes: number | null;
+  withTimeline?: boolean;
+}
+
+export async function measureStep(data: TrainData, model: ModelConfig, opts: MeasureOptions): Promise<StepMeasurement> {
+  const rt = await GpuRuntime.create({ budgetBytes: opts.budgetBytes });
+  const base = { model: model.model, layers: model.layers };
+  try {
+    rt.allocator.resetPeaks();
+    if (opts.withTimeline) rt.allocator.beginTimeline();
+    const t0 = performance.now();
+    const net = new Network(rt, model, data.shape, opts.seed);
+    const adam = new Adam(rt, net.store, DEFAULT_ADAM);
+    const batch = uploadBatch(rt, data.parts(1)[0]);
+    const ctx = stepContext(rt, batch.graph, { dropout: model.dropout, seed: opts.seed });
+    const out = net.trainStep(ctx, taskLoss(rt, batch));
+    adam.apply();
+    await rt.readScalar(out.loss);
+    await rt.allocator.checkDeviceErrors();
+    const ms = performance.now() - t0;
+    const snap = rt.allocator.snapshot();
+    const timeline = opts.withTimeline ? rt.allocator.endTimeline() : undefined;
+    rt.release(out.loss);
+    releaseBatch(rt, batch);
+    return { ...base, status: 'ok', peakBytes: snap.peakInUseBytes, peakByTag: snap.atPeakByTag, params: net.paramCount, ms, timeline };
+  } catch (e) {
+    if (!(e instanceof GpuOutOfMemoryError)) throw e;
+    const snap = rt.allocator.snapshot();
+    return {
+      ...base,
+      status: 'oom',
+      peakBytes: snap.peakInUseBytes,
+      peakByTag: zeroByTag(),
+      params: 0,
+      ms: 0,
+      message: e.message,
+    };
+  } finally {
+    rt.destroy();
+  }
+}

@@ -1,0 +1,31 @@
+// The page's handle on a dataset-conversion worker: one worker per conversion, ended after it.
+import * as Comlink from 'comlink';
+import type { ConvertProgress } from '../graph/convert/input';
+import type {
+  ConvertRequest,
+  ConvertResult,
+  ConvertWorkerApi,
+  DroppedFile,
+} from './convert-protocol';
+
+export async function convertInWorker(
+  files: DroppedFile[],
+  request: ConvertRequest,
+  onProgress: (p: ConvertProgress) => void,
+): Promise<ConvertResult> {
+  const worker = new Worker(new URL('./convert.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'revgnn-convert',
+  });
+  try {
+    const api = Comlink.wrap<ConvertWorkerApi>(worker);
+    return await api.convert(files, request, Comlink.proxy(onProgress));
+  } catch (e) {
+    return {
+      ok: false,
+      message: `The conversion worker failed: ${e instanceof Error ? e.message : String(e)}`,
+    };
+  } finally {
+    worker.terminate();
+  }
+}
