@@ -2,6 +2,8 @@
 // Each subcommand lives in scripts/commands/<name>.ts and registers itself here.
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert.ts';
+import { registerSweep } from './commands/sweep.ts';
+import { registerTrain } from './commands/train.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
   registerConvert(program);
+  registerTrain(program);
+  registerSweep(program);
   return program;
 }
 

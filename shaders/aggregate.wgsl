@@ -231,10 +231,10 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
     let xb = p.x_off + col_idx[k] * p.x_stride;
     let eb = p.e_off + k * p.e_stride;
     a = best_push(a, message(preact(xb, eb, ca)), k);
-    b = best_push(b, message(preact(xb, eb, ca)), k);
+    b = best_push(b, message(preact(xb, eb, cb)), k);
   }
   // A row without in-edges keeps NO_ARGMAX and outputs 0.
-  let none = a.k == vec4u(NO_ARGMAX);
+  let none = a.k == vec4u(0u);
   let o = p.out_off + it.row * p.out_stride;
   store_out(o, ca, select(a.m, vec4f(0.0), none));
   store_out(o, cb, select(b.m, vec4f(0.0), none));

@@ -38,7 +38,11 @@ export class CommandBatcher {
       persistent: true,
     });
     this.mirror = new Uint8Array(this.slots * UNIFORM_SLOT_BYTES);
+    allocator.setPendingWorkProbe(() => this.encoder !== null);
+    this.allocator = allocator;
   }
+
+  private readonly allocator: TrackedAllocator;
 
   private readonly maxGroups: number;
 
@@ -106,6 +110,7 @@ export class CommandBatcher {
     this.device.queue.submit([this.encoder.finish()]);
     this.timer?.afterSubmit();
     this.encoder = null;
+    this.allocator.afterSubmit();
     this.slot = 0;
     this.stats.submits++;
   }

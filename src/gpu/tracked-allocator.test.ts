@@ -133,3 +133,22 @@ describe('tracked allocator', () => {
     rt.destroy();
   });
 });
+
+describe('freeing buffers that recorded work still uses', () => {
+  it('defers destroy() until the batch is submitted (no pooling)', async () => {
+    const { copy } = await import('../kernels/copy');
+    const rt = await GpuRuntime.create({ pooling: false });
+    const src = rt.upload(Float32Array.from([1, 2, 3, 4]), 1, 4, 'io');
+    const tmp = rt.tensor(1, 4, 'workspace');
+    const dst = rt.tensor(1, 4, 'io');
+    copy(rt, src, tmp);
+    copy(rt, tmp, dst);
+    rt.release(tmp); // still used by the unsubmitted copies
+    expect(Array.from(await rt.read(dst))).toEqual([1, 2, 3, 4]);
+    const independent = getWebGPUMemoryUsage(rt.device).memory.buffer;
+    expect(rt.allocator.snapshot().liveBytes).toBe(independent);
+    rt.release(src, dst);
+    await expectNoGpuErrors(rt);
+    rt.destroy();
+  });
+});

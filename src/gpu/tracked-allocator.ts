@@ -87,6 +87,9 @@ export class TrackedAllocator {
   private readonly pendingScopes: Promise<void>[] = [];
   private deviceOom: GpuOutOfMemoryError | null = null;
   private readonly listeners = new Set<() => void>();
+  /** Buffers freed while recorded commands still use them: destroyed after the next submit. */
+  private deferred: GPUBuffer[] = [];
+  private workPending: () => boolean = () => false;
 
   constructor(
     private readonly device: GPUDevice,
@@ -188,6 +191,20 @@ export class TrackedAllocator {
       if (buf.inUse) this.release(buf);
     }
     this.trim();
+  }
+
+  /**
+   * Tells the allocator how to see whether recorded commands are waiting to be submitted: a
+   * buffer freed then is destroyed only after that submit (destroy() before it would invalidate
+   * the recorded work). The batcher calls afterSubmit() once it has submitted.
+   */
+  setPendingWorkProbe(probe: () => boolean): void {
+    this.workPending = probe;
+  }
+
+  afterSubmit(): void {
+    for (const gpu of this.deferred) gpu.destroy();
+    this.deferred = [];
   }
 
   // ---- phases, budget, timeline ---------------------------------------------------------------
@@ -298,7 +315,8 @@ export class TrackedAllocator {
 
   private destroyNow(buf: TrackedBuffer): void {
     if (!this.buffers.delete(buf.id)) return;
-    buf.gpu.destroy();
+    if (this.workPending()) this.deferred.push(buf.gpu);
+    else buf.gpu.destroy();
     this.live[buf.tag] -= buf.bytes;
     this.liveTotal -= buf.bytes;
     this.record('destroy', buf);

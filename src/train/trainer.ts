@@ -12,6 +12,9 @@ import { releaseBatch, uploadBatch, type Batch } from './batch';
 import type { Checkpoint } from './checkpoint';
 import { accuracy, meanRocAuc } from './metrics';
 import { taskLoss } from './task-loss';
+import type { TrainOptions } from './options';
+
+export { DEFAULT_TRAIN, type TrainOptions } from './options';
 
 export interface TrainData {
   shape: DataShape;
@@ -20,29 +23,6 @@ export interface TrainData {
   /** The subgraphs of one epoch's steps (seeded by epoch); [full] for full-graph training. */
   parts(epoch: number): Subgraph[];
 }
-
-export interface TrainOptions {
-  epochs: number;
-  lr: number;
-  weightDecay: number;
-  /** Max global gradient norm (≤ 0: no clipping). */
-  clip: number;
-  seed: number;
-  /** Evaluate every this many epochs (and after the last). */
-  evalEvery: number;
-  /** Measure the reversible reconstruction error every this many steps (0: never). */
-  reconstructionEvery: number;
-}
-
-export const DEFAULT_TRAIN: TrainOptions = {
-  epochs: 50,
-  lr: 0.005,
-  weightDecay: 0,
-  clip: 1,
-  seed: 0,
-  evalEvery: 1,
-  reconstructionEvery: 0,
-};
 
 export interface Scores {
   train: number;

@@ -1,0 +1,70 @@
+// Option parsers and the model options shared by `train` and `sweep`.
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
+import { MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+
+export function wholeNumber(min: number) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
+    return n;
+  };
+}
+
+export function realNumber(min: number, maxExclusive = Infinity) {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n >= maxExclusive) {
+      throw new InvalidArgumentError(
+        `expected a number ≥ ${min}${Number.isFinite(maxExclusive) ? ` and < ${maxExclusive}` : ''}, found "${v}"`,
+      );
+    }
+    return n;
+  };
+}
+
+export function list<T>(parse: (v: string) => T) {
+  return (v: string) => v.split(',').map((s) => parse(s.trim()));
+}
+
+export function modelKind(v: string): ModelConfig['model'] {
+  if (!(MODEL_KINDS as readonly string[]).includes(v)) {
+    throw new InvalidArgumentError(`expected one of ${MODEL_KINDS.join(', ')}, found "${v}"`);
+  }
+  return v as ModelConfig['model'];
+}
+
+/** Options every command that builds a model takes. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--data <name|dir>', 'built-in dataset (citation, proteins, long-range) or a dataset folder')
+    .addOption(new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'))
+    .addOption(new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'))
+    .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
+    .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
+    .option('--dropout <p>', 'shared dropout rate', realNumber(0, 1), 0.1)
+    .addOption(new Option('--tying <mode>', 'wtrev weight tying').choices(['first-untied', 'all']).default('first-untied'))
+    .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
+    .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
+}
+
+export interface DataRef {
+  /** What the page is given: a built-in name or an absolute folder path. */
+  ref: string;
+  /** Folders the headless page must be allowed to read. */
+  allow: string[];
+}
+
+/** Checks --data on the Node side, so a typo fails before a browser starts. */
+export function dataRef(value: string): DataRef {
+  const source = resolveDataset(value);
+  // Built-ins are served by the page's own server; a folder is read through /@fs/.
+  if (source.label === resolve(join(BUILTIN_ROOT, value))) return { ref: value, allow: [] };
+  const dir = resolve(value);
+  return { ref: dir, allow: [dir] };
+}
+
+export function budgetBytes(mb: number | undefined): number | null {
+  return mb === undefined ? null : Math.round(mb * 1024 * 1024);
+}

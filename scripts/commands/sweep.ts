@@ -1,0 +1,61 @@
+// `revgnn sweep`: one training step per model and depth, peak memory by tag from the meter.
+import { Command } from 'commander';
+import { runHeadless } from '../lib/headless.ts';
+import { formatBytes } from '../../src/util/format.ts';
+import type { ModelConfig } from '../../src/models/config.ts';
+import type { SweepArgs } from '../../src/headless/sweep.ts';
+import type { StepMeasurement } from '../../src/train/measure.ts';
+import { addModelOptions, budgetBytes, dataRef, list, modelKind, wholeNumber } from './options.ts';
+import { writeJson } from './train.ts';
+
+interface SweepCliOptions {
+  data: string;
+  models: ModelConfig['model'][];
+  layers: number[];
+  op: ModelConfig['op'];
+  aggr: ModelConfig['aggregation'];
+  channels: number;
+  groups: number;
+  dropout: number;
+  tying: ModelConfig['tying'];
+  seed: number;
+  budgetMb?: number;
+  out?: string;
+}
+
+export function registerSweep(program: Command): void {
+  const cmd = program.command('sweep').description('Peak memory of one training step against depth, per model');
+  addModelOptions(cmd)
+    .option('--models <list>', 'comma-separated models', list(modelKind), ['res', 'rev', 'wtrev'])
+    .option('--layers <list>', 'comma-separated depths', list(wholeNumber(1)), [2, 8, 32, 128])
+    .option('--out <file>', 'write the JSON rows here (default: stdout)')
+    .action(async (o: SweepCliOptions) => {
+      const data = dataRef(o.data);
+      const args: SweepArgs = {
+        data: data.ref,
+        base: {
+          model: 'rev',
+          op: o.op,
+          aggregation: o.aggr,
+          layers: 1,
+          channels: o.channels,
+          groups: o.groups,
+          dropout: o.dropout,
+          tying: o.tying,
+        },
+        models: o.models,
+        layers: o.layers,
+        seed: o.seed,
+        budgetBytes: budgetBytes(o.budgetMb),
+      };
+      const { rows } = await runHeadless<{ rows: StepMeasurement[] }>('sweep', args, { allowFolders: data.allow });
+      writeJson(o.out, rows);
+      for (const r of rows) {
+        const act = r.peakByTag.activations + r.peakByTag.workspace;
+        console.error(
+          `${r.model.padEnd(8)} L=${String(r.layers).padEnd(5)} ${r.status.padEnd(3)} peak ${formatBytes(r.peakBytes).padStart(11)}` +
+            (r.status === 'ok' ? `  activations+workspace ${formatBytes(act)}` : ''),
+        );
+      }
+    });
+}

@@ -1,0 +1,94 @@
+// `revgnn train`: trains one model on a dataset in headless Chromium (the same engine as the page)
+// and writes { config, adapter, params, epochs, best, peakBytes, peakByTag } as JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Command } from 'commander';
+import { runHeadless } from '../lib/headless.ts';
+import { configProblems, type ModelConfig } from '../../src/models/config.ts';
+import type { TrainArgs } from '../../src/headless/train.ts';
+import { DEFAULT_TRAIN } from '../../src/train/options.ts';
+import { addModelOptions, budgetBytes, dataRef, modelKind, realNumber, wholeNumber } from './options.ts';
+
+interface TrainCliOptions {
+  data: string;
+  model: ModelConfig['model'];
+  op: ModelConfig['op'];
+  aggr: ModelConfig['aggregation'];
+  layers: number;
+  channels: number;
+  groups: number;
+  dropout: number;
+  tying: ModelConfig['tying'];
+  seed: number;
+  budgetMb?: number;
+  epochs: number;
+  lr: number;
+  weightDecay: number;
+  clip: number;
+  parts: number;
+  evalEvery: number;
+  reconstructionEvery: number;
+  out?: string;
+}
+
+export function registerTrain(program: Command): void {
+  const cmd = program.command('train').description('Train a model headless and write its curve as JSON');
+  addModelOptions(cmd)
+    .option('--model <kind>', 'res | res-ckpt | rev | wtrev', modelKind, 'rev')
+    .option('--layers <L>', 'depth', wholeNumber(1), 8)
+    .option('--epochs <E>', 'epochs', wholeNumber(1), 20)
+    .option('--lr <LR>', 'Adam learning rate', realNumber(0), DEFAULT_TRAIN.lr)
+    .option('--weight-decay <WD>', 'Adam weight decay (L2)', realNumber(0), 0)
+    .option('--clip <norm>', 'max global gradient norm (0: off)', realNumber(0), 1)
+    .option('--parts <P>', 'random parts per epoch (1: whole graph; 0: one step per shard)', wholeNumber(0), 1)
+    .option('--eval-every <E>', 'evaluate every E epochs', wholeNumber(1), 1)
+    .option('--reconstruction-every <S>', 'measure rev reconstruction error every S steps (0: off)', wholeNumber(0), 0)
+    .option('--out <file>', 'write the JSON here (default: stdout)')
+    .action(async (o: TrainCliOptions) => {
+      const data = dataRef(o.data);
+      const model: ModelConfig = {
+        model: o.model,
+        op: o.op,
+        aggregation: o.aggr,
+        layers: o.layers,
+        channels: o.channels,
+        groups: o.groups,
+        dropout: o.dropout,
+        tying: o.tying,
+      };
+      const problems = configProblems(model);
+      if (problems.length) throw new Error(problems.join(' '));
+      const args: TrainArgs = {
+        data: data.ref,
+        model,
+        parts: o.parts,
+        budgetBytes: budgetBytes(o.budgetMb),
+        train: {
+          epochs: o.epochs,
+          lr: o.lr,
+          weightDecay: o.weightDecay,
+          clip: o.clip,
+          seed: o.seed,
+          evalEvery: o.evalEvery,
+          reconstructionEvery: o.reconstructionEvery,
+        },
+      };
+      const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>('train', args, {
+        allowFolders: data.allow,
+      });
+      writeJson(o.out, result);
+      const b = result.best;
+      console.error(`best valid ${b.valid.toFixed(4)} at epoch ${b.epoch}, test ${b.test.toFixed(4)}`);
+    });
+}
+
+export function writeJson(out: string | undefined, value: unknown): void {
+  const text = JSON.stringify(value, null, 2) + '\n';
+  if (!out) {
+    process.stdout.write(text);
+    return;
+  }
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, text);
+  console.error(`wrote ${out}`);
+}
