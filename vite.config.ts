@@ -9,7 +9,12 @@ const isTest = !!process.env.VITEST;
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: false },
+  server: {
+    port: 5173,
+    strictPort: false,
+    // Browser tests read the real datasets in ../shared through Vitest's readFile command.
+    ...(isTest ? { fs: { allow: ['.', '../shared'] } } : {}),
+  },
   preview: { port: 4173, strictPort: true },
   test: {
     testTimeout: 120_000,

@@ -234,7 +234,7 @@ fn max_forward(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
     b = best_push(b, message(preact(xb, eb, cb)), k);
   }
   // A row without in-edges keeps NO_ARGMAX and outputs 0.
-  let none = a.k == vec4u(0u);
+  let none = a.k == vec4u(NO_ARGMAX);
   let o = p.out_off + it.row * p.out_stride;
   store_out(o, ca, select(a.m, vec4f(0.0), none));
   store_out(o, cb, select(b.m, vec4f(0.0), none));

@@ -7,7 +7,8 @@ import { MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config
 export function wholeNumber(min: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
+    if (!/^\d+$/.test(v) || n < min)
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
     return n;
   };
 }
@@ -38,13 +39,24 @@ export function modelKind(v: string): ModelConfig['model'] {
 /** Options every command that builds a model takes. */
 export function addModelOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--data <name|dir>', 'built-in dataset (citation, proteins, long-range) or a dataset folder')
-    .addOption(new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'))
-    .addOption(new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'))
+    .requiredOption(
+      '--data <name|dir>',
+      'built-in dataset (citation, proteins, long-range) or a dataset folder',
+    )
+    .addOption(
+      new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'),
+    )
+    .addOption(
+      new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'),
+    )
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
     .option('--dropout <p>', 'shared dropout rate', realNumber(0, 1), 0.1)
-    .addOption(new Option('--tying <mode>', 'wtrev weight tying').choices(['first-untied', 'all']).default('first-untied'))
+    .addOption(
+      new Option('--tying <mode>', 'wtrev weight tying')
+        .choices(['first-untied', 'all'])
+        .default('first-untied'),
+    )
     .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
     .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
 }

@@ -24,7 +24,9 @@ interface SweepCliOptions {
 }
 
 export function registerSweep(program: Command): void {
-  const cmd = program.command('sweep').description('Peak memory of one training step against depth, per model');
+  const cmd = program
+    .command('sweep')
+    .description('Peak memory of one training step against depth, per model');
   addModelOptions(cmd)
     .option('--models <list>', 'comma-separated models', list(modelKind), ['res', 'rev', 'wtrev'])
     .option('--layers <list>', 'comma-separated depths', list(wholeNumber(1)), [2, 8, 32, 128])
@@ -48,7 +50,9 @@ export function registerSweep(program: Command): void {
         seed: o.seed,
         budgetBytes: budgetBytes(o.budgetMb),
       };
-      const { rows } = await runHeadless<{ rows: StepMeasurement[] }>('sweep', args, { allowFolders: data.allow });
+      const { rows } = await runHeadless<{ rows: StepMeasurement[] }>('sweep', args, {
+        allowFolders: data.allow,
+      });
       writeJson(o.out, rows);
       for (const r of rows) {
         const act = r.peakByTag.activations + r.peakByTag.workspace;

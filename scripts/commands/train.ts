@@ -7,7 +7,14 @@ import { runHeadless } from '../lib/headless.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
 import { DEFAULT_TRAIN } from '../../src/train/options.ts';
-import { addModelOptions, budgetBytes, dataRef, modelKind, realNumber, wholeNumber } from './options.ts';
+import {
+  addModelOptions,
+  budgetBytes,
+  dataRef,
+  modelKind,
+  realNumber,
+  wholeNumber,
+} from './options.ts';
 
 interface TrainCliOptions {
   data: string;
@@ -32,7 +39,9 @@ interface TrainCliOptions {
 }
 
 export function registerTrain(program: Command): void {
-  const cmd = program.command('train').description('Train a model headless and write its curve as JSON');
+  const cmd = program
+    .command('train')
+    .description('Train a model headless and write its curve as JSON');
   addModelOptions(cmd)
     .option('--model <kind>', 'res | res-ckpt | rev | wtrev', modelKind, 'rev')
     .option('--layers <L>', 'depth', wholeNumber(1), 8)
@@ -40,9 +49,19 @@ export function registerTrain(program: Command): void {
     .option('--lr <LR>', 'Adam learning rate', realNumber(0), DEFAULT_TRAIN.lr)
     .option('--weight-decay <WD>', 'Adam weight decay (L2)', realNumber(0), 0)
     .option('--clip <norm>', 'max global gradient norm (0: off)', realNumber(0), 1)
-    .option('--parts <P>', 'random parts per epoch (1: whole graph; 0: one step per shard)', wholeNumber(0), 1)
+    .option(
+      '--parts <P>',
+      'random parts per epoch (1: whole graph; 0: one step per shard)',
+      wholeNumber(0),
+      1,
+    )
     .option('--eval-every <E>', 'evaluate every E epochs', wholeNumber(1), 1)
-    .option('--reconstruction-every <S>', 'measure rev reconstruction error every S steps (0: off)', wholeNumber(0), 0)
+    .option(
+      '--reconstruction-every <S>',
+      'measure rev reconstruction error every S steps (0: off)',
+      wholeNumber(0),
+      0,
+    )
     .option('--out <file>', 'write the JSON here (default: stdout)')
     .action(async (o: TrainCliOptions) => {
       const data = dataRef(o.data);
@@ -73,12 +92,18 @@ export function registerTrain(program: Command): void {
           reconstructionEvery: o.reconstructionEvery,
         },
       };
-      const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>('train', args, {
-        allowFolders: data.allow,
-      });
+      const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>(
+        'train',
+        args,
+        {
+          allowFolders: data.allow,
+        },
+      );
       writeJson(o.out, result);
       const b = result.best;
-      console.error(`best valid ${b.valid.toFixed(4)} at epoch ${b.epoch}, test ${b.test.toFixed(4)}`);
+      console.error(
+        `best valid ${b.valid.toFixed(4)} at epoch ${b.epoch}, test ${b.test.toFixed(4)}`,
+      );
     });
 }
 

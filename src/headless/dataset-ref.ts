@@ -3,7 +3,9 @@
 import { FetchSource, type DatasetSource } from '../graph/load';
 
 export function datasetSource(ref: string): DatasetSource {
-  if (ref.startsWith('/')) return new FetchSource(`${location.origin}/@fs${ref.replace(/\/+$/, '')}/`);
-  if (!/^[\w.-]+$/.test(ref)) throw new Error(`"${ref}" is neither a built-in dataset name nor an absolute folder path.`);
+  if (ref.startsWith('/'))
+    return new FetchSource(`${location.origin}/@fs${ref.replace(/\/+$/, '')}/`);
+  if (!/^[\w.-]+$/.test(ref))
+    throw new Error(`"${ref}" is neither a built-in dataset name nor an absolute folder path.`);
   return new FetchSource(`${location.origin}/datasets/${ref}/`);
 }

@@ -32,7 +32,16 @@ export async function sweepHeadless(args: SweepArgs, progress: ProgressFn) {
       const problems = configProblems(cfg);
       if (problems.length) throw new Error(`${model} with ${layers} layers: ${problems.join(' ')}`);
       const m = await measureStep(data, cfg, { seed: args.seed, budgetBytes: args.budgetBytes });
-      rows.push({ model, layers, status: m.status, peakBytes: m.peakBytes, peakByTag: m.peakByTag, params: m.params, ms: m.ms, ...(m.message ? { message: m.message } : {}) });
+      rows.push({
+        model,
+        layers,
+        status: m.status,
+        peakBytes: m.peakBytes,
+        peakByTag: m.peakByTag,
+        params: m.params,
+        ms: m.ms,
+        ...(m.message ? { message: m.message } : {}),
+      });
     }
   }
   progress({ label: 'done', done: total, total });

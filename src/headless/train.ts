@@ -21,21 +21,40 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
   assertValidConfig(args.model);
   progress({ label: 'loading data', done: 0, total: 1 });
   const ds = await loadDataset(datasetSource(args.data), {
-    onProgress: (p) => progress({ label: 'loading data', done: p.loadedBytes, total: Math.max(p.totalBytes, 1) }),
+    onProgress: (p) =>
+      progress({ label: 'loading data', done: p.loadedBytes, total: Math.max(p.totalBytes, 1) }),
   });
   const rt = await GpuRuntime.create({ budgetBytes: args.budgetBytes });
   try {
-    const plan = args.parts === 0 ? ({ kind: 'shards' } as const) : ({ kind: 'random', parts: args.parts, seed: args.train.seed } as const);
+    const plan =
+      args.parts === 0
+        ? ({ kind: 'shards' } as const)
+        : ({ kind: 'random', parts: args.parts, seed: args.train.seed } as const);
     const trainer = new Trainer(rt, trainData(ds, plan), args.model, args.train);
     const total = args.train.epochs;
     const result = await trainer.run({
-      onStep: (s) => progress({ label: `epoch ${s.epoch}/${total} step ${s.step}/${s.steps}`, done: s.epoch - 1 + s.step / s.steps, total }),
+      onStep: (s) =>
+        progress({
+          label: `epoch ${s.epoch}/${total} step ${s.step}/${s.steps}`,
+          done: s.epoch - 1 + s.step / s.steps,
+          total,
+        }),
       onEpoch: (r) =>
-        progress({ label: `epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)} valid ${fmt(r.valid)} test ${fmt(r.test)}`, done: r.epoch, total }),
+        progress({
+          label: `epoch ${r.epoch}/${total} loss ${r.loss.toFixed(4)} valid ${fmt(r.valid)} test ${fmt(r.test)}`,
+          done: r.epoch,
+          total,
+        }),
     });
     trainer.release();
     return {
-      config: { data: args.data, dataset: ds.manifest.name, ...args.model, ...args.train, parts: args.parts },
+      config: {
+        data: args.data,
+        dataset: ds.manifest.name,
+        ...args.model,
+        ...args.train,
+        parts: args.parts,
+      },
       adapter: rt.adapterInfo,
       params: result.params,
       epochs: result.epochs.map(({ epoch, loss, train, valid, test, ms, reconstruction }) => ({

@@ -1,6 +1,7 @@
 // A CSR matrix on the GPU, uploaded once per (sub)graph and booked under 'graph'. The transposed
 // form keeps `perm` (its entries' positions in the original) so backward passes can walk sources
-// and still find each edge's own row of edge features and gradients.
+// and still find each edge's own row of edge features and gradients. Also the argument checks and
+// shader assembly the sparse kernel wrappers (spmm, aggregate) share.
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import type { Csr, CsrTransposed } from '../graph/types';

@@ -232,6 +232,24 @@ describe('spmm', () => {
     await expectNoGpuErrors(rt);
   });
 
+  it('reference: Aᵀ·G is the gradient of Σ (A·x) ⊙ G, by central differences (tol 1e-6)', () => {
+    const a = randomCsr(7, 6, 2, rng(40), { values: true });
+    const d = 3;
+    const x = Float64Array.from(randomArray(a.cols * d, 41));
+    const G = randomArray(a.rows * d, 42);
+    const loss = () => spmmRef(a, x, d).reduce((s, v, n) => s + v * G[n], 0);
+    const h = 1e-5;
+    const fd = x.map((v0, n) => {
+      x[n] = v0 + h;
+      const up = loss();
+      x[n] = v0 - h;
+      const down = loss();
+      x[n] = v0;
+      return (up - down) / (2 * h);
+    });
+    expectClose(spmmRef(transposeCsr(a), G, d), fd, 1e-6, 1);
+  });
+
   it('names the argument on shape mismatches and refuses an output sharing a buffer', () => {
     const a = randomCsr(6, 5, 2, rng(30));
     const g = uploadCsr(rt, a, 'A');

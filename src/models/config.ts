@@ -64,12 +64,15 @@ export function isReversible(model: ModelKind): boolean {
 export function configProblems(cfg: ModelConfig): string[] {
   const out: string[] = [];
   const int = (v: number) => Number.isInteger(v);
-  if (!int(cfg.layers) || cfg.layers < 1) out.push(`Depth must be a whole number ≥ 1 (got ${cfg.layers}).`);
+  if (!int(cfg.layers) || cfg.layers < 1)
+    out.push(`Depth must be a whole number ≥ 1 (got ${cfg.layers}).`);
   if (!int(cfg.channels) || cfg.channels < 1) {
     out.push(`Channels must be a whole number ≥ 1 (got ${cfg.channels}).`);
   }
-  if (!(cfg.dropout >= 0 && cfg.dropout < 1)) out.push(`Dropout must be in [0, 1) (got ${cfg.dropout}).`);
-  if (!(MODEL_KINDS as readonly string[]).includes(cfg.model)) out.push(`Unknown model "${cfg.model}".`);
+  if (!(cfg.dropout >= 0 && cfg.dropout < 1))
+    out.push(`Dropout must be in [0, 1) (got ${cfg.dropout}).`);
+  if (!(MODEL_KINDS as readonly string[]).includes(cfg.model))
+    out.push(`Unknown model "${cfg.model}".`);
   if (!(OP_KINDS as readonly string[]).includes(cfg.op)) out.push(`Unknown operator "${cfg.op}".`);
   if (isReversible(cfg.model)) {
     if (!int(cfg.groups) || cfg.groups < 2) {

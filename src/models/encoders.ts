@@ -16,7 +16,9 @@ export class NodeEncoder {
 
   forward(ctx: StepContext): Tensor {
     const { rt, graph } = ctx;
-    const h = rt.tensor(graph.numNodes, this.linear.outDim, 'activations', { label: 'encoder.out' });
+    const h = rt.tensor(graph.numNodes, this.linear.outDim, 'activations', {
+      label: 'encoder.out',
+    });
     const f = graph.features;
     if (f.kind === 'dense') {
       this.linear.forward(ctx, f.x, h, false);
@@ -50,7 +52,9 @@ export class EdgeEncoder {
     const { rt, graph } = ctx;
     const e = graph.edgeFeatures;
     if (!e) throw new Error('This model encodes edge features, but the graph has none.');
-    ctx.edgeEmbedding = rt.tensor(e.rows, this.linear.outDim, 'activations', { label: 'edge.embedding' });
+    ctx.edgeEmbedding = rt.tensor(e.rows, this.linear.outDim, 'activations', {
+      label: 'edge.embedding',
+    });
     this.linear.forward(ctx, e, ctx.edgeEmbedding, false);
     if (training) {
       ctx.edgeEmbeddingGrad = rt.tensor(e.rows, this.linear.outDim, 'activations', {
@@ -61,7 +65,8 @@ export class EdgeEncoder {
   }
 
   backward(ctx: StepContext): void {
-    if (ctx.edgeEmbeddingGrad) this.linear.backwardParams(ctx, ctx.graph.edgeFeatures!, ctx.edgeEmbeddingGrad);
+    if (ctx.edgeEmbeddingGrad)
+      this.linear.backwardParams(ctx, ctx.graph.edgeFeatures!, ctx.edgeEmbeddingGrad);
   }
 
   release(ctx: StepContext): void {

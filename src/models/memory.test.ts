@@ -51,14 +51,18 @@ describe('peak memory against depth', () => {
     const depths = [4, 8, 16, 32];
     const peaks: number[] = [];
     for (const layers of depths) {
-      peaks.push((await stepPeak(rt, { ...DEFAULT_MODEL, model: 'res', channels: D, layers, dropout: 0.1 })).actWs);
+      peaks.push(
+        (await stepPeak(rt, { ...DEFAULT_MODEL, model: 'res', channels: D, layers, dropout: 0.1 }))
+          .actWs,
+      );
     }
     // Least-squares line through (L, peak).
     const n = depths.length;
     const mx = depths.reduce((a, b) => a + b) / n;
     const my = peaks.reduce((a, b) => a + b) / n;
     const slope =
-      depths.reduce((s, x, i) => s + (x - mx) * (peaks[i] - my), 0) / depths.reduce((s, x) => s + (x - mx) ** 2, 0);
+      depths.reduce((s, x, i) => s + (x - mx) * (peaks[i] - my), 0) /
+      depths.reduce((s, x) => s + (x - mx) ** 2, 0);
     const expected = 2 * SUB.numNodes * D * 4;
     expect(Math.abs(slope - expected) / expected).toBeLessThanOrEqual(0.01);
     for (let i = 0; i < n; i++) {

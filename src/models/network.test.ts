@@ -60,7 +60,14 @@ describe('memory policies give the same gradients', () => {
       const name = `${o.op}${'aggregation' in o ? `-${o.aggregation}` : ''}`;
       it(`rev ${name}, C = ${groups}: reverse and checkpoint equal store (max rel err ≤ 1e-4)`, async () => {
         const rt = await sharedRuntime();
-        const sub = randomSubgraph({ nodes: 23, avgDegree: 3, featureDim: 5, classes: 3, seed: groups, edgeDim: o.edgeDim });
+        const sub = randomSubgraph({
+          nodes: 23,
+          avgDegree: 3,
+          featureDim: 5,
+          classes: 3,
+          seed: groups,
+          edgeDim: o.edgeDim,
+        });
         const cfg: ModelConfig = {
           ...DEFAULT_MODEL,
           model: 'rev',
@@ -86,8 +93,22 @@ describe('memory policies give the same gradients', () => {
   for (const o of OPS) {
     it(`res ${o.op}: checkpoint equals store (max rel err ≤ 1e-4)`, async () => {
       const rt = await sharedRuntime();
-      const sub = randomSubgraph({ nodes: 19, avgDegree: 3, featureDim: 6, classes: 4, seed: 11, edgeDim: o.edgeDim });
-      const cfg: ModelConfig = { ...DEFAULT_MODEL, model: 'res', op: o.op, layers: 3, channels: 8, dropout: 0.3 };
+      const sub = randomSubgraph({
+        nodes: 19,
+        avgDegree: 3,
+        featureDim: 6,
+        classes: 4,
+        seed: 11,
+        edgeDim: o.edgeDim,
+      });
+      const cfg: ModelConfig = {
+        ...DEFAULT_MODEL,
+        model: 'res',
+        op: o.op,
+        layers: 3,
+        channels: 8,
+        dropout: 0.3,
+      };
       const stored = await gradients(rt, sub, cfg, 'store');
       const checkpointed = await gradients(rt, sub, cfg, 'checkpoint');
       expect(worstGradError(checkpointed.grads, stored.grads)).toBeLessThanOrEqual(1e-4);

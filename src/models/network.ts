@@ -54,10 +54,16 @@ export class Network {
     const D = config.channels;
     this.store = new ParamStore(rt, seed);
     this.encoder = new NodeEncoder(this.store, data.inputDim, D);
-    this.edgeEncoder = config.op === 'gen' && data.edgeDim > 0 ? new EdgeEncoder(this.store, data.edgeDim, D) : null;
+    this.edgeEncoder =
+      config.op === 'gen' && data.edgeDim > 0 ? new EdgeEncoder(this.store, data.edgeDim, D) : null;
     if (isReversible(config.model)) this.buildRev();
     else this.buildRes();
-    this.head = PreActBlock.create(this.store, 'head', LinearOp.create(this.store, 'head.linear', D, data.outputDim), 0);
+    this.head = PreActBlock.create(
+      this.store,
+      'head',
+      LinearOp.create(this.store, 'head.linear', D, data.outputDim),
+      0,
+    );
   }
 
   private makeOp(name: string, width: number, group: number): Operator {
@@ -68,23 +74,33 @@ export class Network {
       case 'sage':
         return SageOp.create(this.store, name, width);
       case 'gen':
-        return GenOp.create(this.store, name, width, cfg.aggregation, [group * width, (group + 1) * width]);
+        return GenOp.create(this.store, name, width, cfg.aggregation, [
+          group * width,
+          (group + 1) * width,
+        ]);
     }
   }
 
   private makeFunction(name: string, width: number, group: number): PreActBlock {
-    return PreActBlock.create(this.store, name, this.makeOp(`${name}.conv`, width, group), group * width);
+    return PreActBlock.create(
+      this.store,
+      name,
+      this.makeOp(`${name}.conv`, width, group),
+      group * width,
+    );
   }
 
   private buildRes(): void {
     const D = this.config.channels;
-    for (let l = 0; l < this.config.layers; l++) this.blocks.push(new ResBlock(this.makeFunction(`layer${l}`, D, 0)));
+    for (let l = 0; l < this.config.layers; l++)
+      this.blocks.push(new ResBlock(this.makeFunction(`layer${l}`, D, 0)));
   }
 
   private buildRev(): void {
     const { layers, groups, channels, model, tying } = this.config;
     const w = channels / groups;
-    const fresh = (name: string) => Array.from({ length: groups }, (_, i) => this.makeFunction(`${name}.group${i}`, w, i));
+    const fresh = (name: string) =>
+      Array.from({ length: groups }, (_, i) => this.makeFunction(`${name}.group${i}`, w, i));
     let shared: PreActBlock[] | null = null;
     for (let l = 0; l < layers; l++) {
       let fs: PreActBlock[];
@@ -102,13 +118,18 @@ export class Network {
    * One forward and backward pass; parameter gradients accumulate into the store's grads.
    * Returns GPU tensors (the caller reads them when it wants, and releases them).
    */
-  trainStep(ctx: StepContext, lossFn: LossFn, opts: { measureReconstruction?: boolean } = {}): StepResult {
+  trainStep(
+    ctx: StepContext,
+    lossFn: LossFn,
+    opts: { measureReconstruction?: boolean } = {},
+  ): StepResult {
     const { rt } = ctx;
     const N = ctx.graph.numNodes;
     rt.allocator.setPhase('encode');
     this.edgeEncoder?.forward(ctx, true);
     let h = this.encoder.forward(ctx);
-    const reference = opts.measureReconstruction && this.policy === 'reverse' ? this.copyOf(ctx, h) : null;
+    const reference =
+      opts.measureReconstruction && this.policy === 'reverse' ? this.copyOf(ctx, h) : null;
 
     const tapes: Tape[] = [];
     for (let l = 0; l < this.blocks.length; l++) {
@@ -157,7 +178,9 @@ export class Network {
       rt.release(h);
       h = y;
     }
-    const logits = rt.tensor(ctx.graph.numNodes, this.data.outputDim, 'activations', { label: 'logits' });
+    const logits = rt.tensor(ctx.graph.numNodes, this.data.outputDim, 'activations', {
+      label: 'logits',
+    });
     this.head.forward(ctx, h, logits, false);
     rt.release(h);
     this.edgeEncoder?.release(ctx);
@@ -171,9 +194,15 @@ export class Network {
     return c;
   }
 
-  private compare(ctx: StepContext, rebuilt: Tensor, reference: Tensor): { errSq: Tensor; refSq: Tensor } {
+  private compare(
+    ctx: StepContext,
+    rebuilt: Tensor,
+    reference: Tensor,
+  ): { errSq: Tensor; refSq: Tensor } {
     const { rt } = ctx;
-    const diff = rt.tensor(rebuilt.rows, rebuilt.cols, 'workspace', { label: 'reconstruction diff' });
+    const diff = rt.tensor(rebuilt.rows, rebuilt.cols, 'workspace', {
+      label: 'reconstruction diff',
+    });
     sub(rt, rebuilt, reference, diff);
     const errSq = rt.tensor(1, 1, 'io', { label: 'reconstruction err²' });
     const refSq = rt.tensor(1, 1, 'io', { label: 'reconstruction ref²' });

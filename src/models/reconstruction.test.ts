@@ -11,7 +11,12 @@ describe('reversible reconstruction', () => {
   it('rebuilds the input of 64 stacked blocks from their output: relative error ≤ 1e-4', async () => {
     const rt = await sharedRuntime();
     const sub = randomSubgraph({ nodes: 40, avgDegree: 4, featureDim: 6, classes: 3, seed: 8 });
-    const net = new Network(rt, { ...DEFAULT_MODEL, model: 'rev', layers: 64, channels: 16, groups: 4, dropout: 0.2 }, shapeOf(sub), 2);
+    const net = new Network(
+      rt,
+      { ...DEFAULT_MODEL, model: 'rev', layers: 64, channels: 16, groups: 4, dropout: 0.2 },
+      shapeOf(sub),
+      2,
+    );
     const batch = uploadBatch(rt, sub);
     const ctx = stepContext(rt, batch.graph, { dropout: 0.2, seed: 17 });
     let h = net.encoder.forward(ctx);
@@ -23,7 +28,10 @@ describe('reversible reconstruction', () => {
       h = y;
     }
     for (let l = net.blocks.length - 1; l >= 0; l--) net.blocks[l].inverse!(ctx, h);
-    const [rebuilt, truth] = [(await rt.read(h)) as Float32Array, (await rt.read(x0)) as Float32Array];
+    const [rebuilt, truth] = [
+      (await rt.read(h)) as Float32Array,
+      (await rt.read(x0)) as Float32Array,
+    ];
     let err = 0;
     let ref = 0;
     for (let i = 0; i < truth.length; i++) {

@@ -11,9 +11,21 @@ import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { DEFAULT_MODEL, type ModelConfig } from './config';
 import { Network } from './network';
 
-const CASES: { name: string; cfg: Partial<ModelConfig>; graph: Parameters<typeof randomSubgraph>[0] }[] = [
-  { name: 'rev gcn C=2', cfg: { model: 'rev', op: 'gcn', groups: 2 }, graph: { nodes: 11, avgDegree: 3, featureDim: 5, classes: 3, seed: 1 } },
-  { name: 'rev sage C=3', cfg: { model: 'rev', op: 'sage', groups: 3 }, graph: { nodes: 10, avgDegree: 3, featureDim: 4, classes: 3, seed: 2 } },
+const CASES: {
+  name: string;
+  cfg: Partial<ModelConfig>;
+  graph: Parameters<typeof randomSubgraph>[0];
+}[] = [
+  {
+    name: 'rev gcn C=2',
+    cfg: { model: 'rev', op: 'gcn', groups: 2 },
+    graph: { nodes: 11, avgDegree: 3, featureDim: 5, classes: 3, seed: 1 },
+  },
+  {
+    name: 'rev sage C=3',
+    cfg: { model: 'rev', op: 'sage', groups: 3 },
+    graph: { nodes: 10, avgDegree: 3, featureDim: 4, classes: 3, seed: 2 },
+  },
   {
     name: 'rev gen-max C=2, edge features',
     cfg: { model: 'rev', op: 'gen', aggregation: 'max', groups: 2 },
@@ -24,7 +36,11 @@ const CASES: { name: string; cfg: Partial<ModelConfig>; graph: Parameters<typeof
     cfg: { model: 'rev', op: 'gen', aggregation: 'softmax', groups: 3 },
     graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 0, tasks: 4, seed: 4, edgeDim: 2 },
   },
-  { name: 'res gcn', cfg: { model: 'res', op: 'gcn' }, graph: { nodes: 10, avgDegree: 3, featureDim: 5, classes: 4, seed: 5 } },
+  {
+    name: 'res gcn',
+    cfg: { model: 'res', op: 'gcn' },
+    graph: { nodes: 10, avgDegree: 3, featureDim: 5, classes: 4, seed: 5 },
+  },
   {
     name: 'wtrev sage, sparse features',
     cfg: { model: 'wtrev', op: 'sage', groups: 2 },
@@ -65,7 +81,10 @@ describe('GPU network against the float64 reference', () => {
       const sub = randomSubgraph(c.graph);
       const cfg = { ...BASE, ...c.cfg } as ModelConfig;
       const gpu = await gpuStep(sub, cfg);
-      const ref = referenceStep(sub, cfg, gpu.weights, gpu.shapes, { dropout: cfg.dropout, seed: DROPOUT_SEED });
+      const ref = referenceStep(sub, cfg, gpu.weights, gpu.shapes, {
+        dropout: cfg.dropout,
+        seed: DROPOUT_SEED,
+      });
       expect(Math.abs(gpu.loss - ref.loss) / Math.abs(ref.loss)).toBeLessThanOrEqual(1e-5);
       expect([...ref.grads.keys()].sort()).toEqual([...gpu.grads.keys()].sort());
       for (const [name, g] of ref.grads) {
@@ -88,7 +107,8 @@ describe('float64 reference against finite differences', () => {
       // Move off the initial point: zero biases make featureless nodes' rows exactly zero, where
       // LayerNorm outputs 0 and ReLU sits on its kink (finite differences see half a slope there).
       const jitter = rng(7);
-      for (const w of weights.values()) for (let i = 0; i < w.length; i++) w[i] += 0.1 * (jitter() - 0.5);
+      for (const w of weights.values())
+        for (let i = 0; i < w.length; i++) w[i] += 0.1 * (jitter() - 0.5);
       const opts = { dropout: cfg.dropout, seed: DROPOUT_SEED };
       const { grads } = referenceStep(sub, cfg, weights, shapes, opts);
       const pick = rng(99);
@@ -106,7 +126,10 @@ describe('float64 reference against finite differences', () => {
           const down = referenceStep(sub, cfg, weights, shapes, opts).loss;
           w[i] = keep;
           const fd = (up - down) / (2 * h);
-          expect(Math.abs(fd - g[i]) / Math.max(Math.abs(g[i]), scale, 1e-8), `${name}[${i}]`).toBeLessThanOrEqual(1e-5);
+          expect(
+            Math.abs(fd - g[i]) / Math.max(Math.abs(g[i]), scale, 1e-8),
+            `${name}[${i}]`,
+          ).toBeLessThanOrEqual(1e-5);
         }
       }
     });

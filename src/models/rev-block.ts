@@ -24,7 +24,9 @@ export class RevBlock implements Block {
   }
 
   private exchange(ctx: StepContext, x: Tensor, keep: boolean): Tensor {
-    const s = ctx.rt.tensor(x.rows, this.width, keep ? 'activations' : 'workspace', { label: 'rev.s' });
+    const s = ctx.rt.tensor(x.rows, this.width, keep ? 'activations' : 'workspace', {
+      label: 'rev.s',
+    });
     sumColumnBlocks(ctx.rt, x, this.width, 1, this.groups - 1, s);
     return s;
   }

@@ -43,5 +43,12 @@ export function stepContext(
   graph: GraphGpu,
   opts: { dropout: number; seed: number },
 ): StepContext {
-  return { rt, graph, dropout: opts.dropout, seed: opts.seed, edgeEmbedding: null, edgeEmbeddingGrad: null };
+  return {
+    rt,
+    graph,
+    dropout: opts.dropout,
+    seed: opts.seed,
+    edgeEmbedding: null,
+    edgeEmbeddingGrad: null,
+  };
 }

@@ -22,12 +22,18 @@ class UploadedGraph implements GraphGpu {
       f.kind === 'dense'
         ? {
             kind: 'dense',
-            x: rt.upload(f.data, sub.numNodes, f.dim, 'graph', { label: 'features', persistent: true }),
+            x: rt.upload(f.data, sub.numNodes, f.dim, 'graph', {
+              label: 'features',
+              persistent: true,
+            }),
           }
         : { kind: 'sparse', ...this.pair(f.csr, 'features') };
     const e = sub.edgeFeatures;
     this.edgeFeatures = e
-      ? rt.upload(e.data, sub.adj.colIdx.length, e.dim, 'graph', { label: 'edge features', persistent: true })
+      ? rt.upload(e.data, sub.adj.colIdx.length, e.dim, 'graph', {
+          label: 'edge features',
+          persistent: true,
+        })
       : null;
   }
 
@@ -42,7 +48,12 @@ class UploadedGraph implements GraphGpu {
   adjacency(kind: AdjacencyKind): Adjacency {
     let a = this.adj.get(kind);
     if (!a) {
-      const csr = kind === 'gcn' ? gcnNormalized(this.sub.adj) : kind === 'mean' ? meanWeights(this.sub.adj) : this.sub.adj;
+      const csr =
+        kind === 'gcn'
+          ? gcnNormalized(this.sub.adj)
+          : kind === 'mean'
+            ? meanWeights(this.sub.adj)
+            : this.sub.adj;
       a = this.pair(csr, `adjacency ${kind}`);
       this.adj.set(kind, a);
     }
@@ -50,7 +61,10 @@ class UploadedGraph implements GraphGpu {
   }
 
   private pair(csr: Csr, label: string): Adjacency {
-    return { a: uploadCsr(this.rt, csr, label), aT: uploadCsr(this.rt, transposeCsr(csr), `${label}ᵀ`) };
+    return {
+      a: uploadCsr(this.rt, csr, label),
+      aT: uploadCsr(this.rt, transposeCsr(csr), `${label}ᵀ`),
+    };
   }
 
   release(): void {

@@ -16,7 +16,14 @@ export interface Operator {
    */
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null;
   /** dx (+)= VJP of op at x; parameter gradients accumulate. Consumes (releases) saved. */
-  backward(ctx: StepContext, x: Tensor, saved: OpSaved, dout: Tensor, dx: Tensor, accumulate: boolean): void;
+  backward(
+    ctx: StepContext,
+    x: Tensor,
+    saved: OpSaved,
+    dout: Tensor,
+    dx: Tensor,
+    accumulate: boolean,
+  ): void;
 }
 
 /** Whatever an operator keeps between forward and backward. */

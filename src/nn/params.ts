@@ -4,7 +4,8 @@ import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { fill } from '../kernels/elementwise';
 
-export type Init = { kind: 'glorot'; fanIn: number; fanOut: number } | { kind: 'const'; value: number };
+export type Init =
+  { kind: 'glorot'; fanIn: number; fanOut: number } | { kind: 'const'; value: number };
 
 export class Param {
   grad: Tensor;
@@ -40,7 +41,12 @@ export function initStream(seed: number): () => number {
   };
 }
 
-export function initialValues(rows: number, cols: number, init: Init, random: () => number): Float32Array {
+export function initialValues(
+  rows: number,
+  cols: number,
+  init: Init,
+  random: () => number,
+): Float32Array {
   const out = new Float32Array(rows * cols);
   if (init.kind === 'const') return out.fill(init.value);
   // Glorot/Xavier uniform, as torch_geometric's Linear uses.
@@ -63,7 +69,11 @@ export class ParamStore {
   create(name: string, rows: number, cols: number, init: Init): Param {
     const data = initialValues(rows, cols, init, this.random);
     const value = this.rt.upload(data, rows, cols, 'params', { label: name, persistent: true });
-    const grad = this.rt.tensor(rows, cols, 'grads', { label: `${name}.grad`, persistent: true, zero: true });
+    const grad = this.rt.tensor(rows, cols, 'grads', {
+      label: `${name}.grad`,
+      persistent: true,
+      zero: true,
+    });
     const p = new Param(name, value, grad);
     this.params.push(p);
     return p;
@@ -98,12 +108,20 @@ export class ParamStore {
       const h = host[p.name];
       if (!h) throw new Error(`Checkpoint has no parameter "${p.name}".`);
       if (h.rows !== p.rows || h.cols !== p.cols) {
-        throw new Error(`Checkpoint parameter "${p.name}" is ${h.rows}×${h.cols}, the model needs ${p.rows}×${p.cols}.`);
+        throw new Error(
+          `Checkpoint parameter "${p.name}" is ${h.rows}×${h.cols}, the model needs ${p.rows}×${p.cols}.`,
+        );
       }
       this.rt.write(p.value, h.value);
       if (h.m && h.v) {
-        p.m ??= this.rt.tensor(p.rows, p.cols, 'optimizer', { label: `${p.name}.m`, persistent: true });
-        p.v ??= this.rt.tensor(p.rows, p.cols, 'optimizer', { label: `${p.name}.v`, persistent: true });
+        p.m ??= this.rt.tensor(p.rows, p.cols, 'optimizer', {
+          label: `${p.name}.m`,
+          persistent: true,
+        });
+        p.v ??= this.rt.tensor(p.rows, p.cols, 'optimizer', {
+          label: `${p.name}.v`,
+          persistent: true,
+        });
         this.rt.write(p.m, h.m);
         this.rt.write(p.v, h.v);
       }

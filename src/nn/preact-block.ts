@@ -43,7 +43,9 @@ export class PreActBlock {
   /** out ← f(x); with keep, returns what backward needs. */
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): BlockSaved | null {
     const { rt } = ctx;
-    const act = rt.tensor(x.rows, this.width, keep ? 'activations' : 'workspace', { label: 'block.act' });
+    const act = rt.tensor(x.rows, this.width, keep ? 'activations' : 'workspace', {
+      label: 'block.act',
+    });
     layerNorm(rt, x, this.gamma.value, this.beta.value, act);
     relu(rt, act, act);
     this.applyDropout(ctx, act);
@@ -76,7 +78,9 @@ export class PreActBlock {
     this.op.backward(ctx, kept.act, kept.op!, dout, dact, false);
     this.applyDropout(ctx, dact);
     reluBackward(rt, kept.act, dact, dact);
-    layerNormBackward(rt, x, this.gamma.value, dact, dx, this.gamma.grad, this.beta.grad, { accumulate });
+    layerNormBackward(rt, x, this.gamma.value, dact, dx, this.gamma.grad, this.beta.grad, {
+      accumulate,
+    });
     rt.release(dact, kept.act);
   }
 
@@ -87,6 +91,7 @@ export class PreActBlock {
   }
 
   private applyDropout(ctx: StepContext, t: Tensor): void {
-    if (ctx.dropout > 0) dropout(ctx.rt, t, t, { seed: ctx.seed, p: ctx.dropout, colOffset: this.maskCol });
+    if (ctx.dropout > 0)
+      dropout(ctx.rt, t, t, { seed: ctx.seed, p: ctx.dropout, colOffset: this.maskCol });
   }
 }

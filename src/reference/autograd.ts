@@ -72,25 +72,40 @@ export class Tape {
   }
 
   add(a: Var, b: Var): Var {
-    return this.out(a.rows, a.cols, Float64Array.from(a.data, (v, i) => v + b.data[i]), (o) => {
-      for (let i = 0; i < o.grad.length; i++) {
-        a.grad[i] += o.grad[i];
-        b.grad[i] += o.grad[i];
-      }
-    });
+    return this.out(
+      a.rows,
+      a.cols,
+      Float64Array.from(a.data, (v, i) => v + b.data[i]),
+      (o) => {
+        for (let i = 0; i < o.grad.length; i++) {
+          a.grad[i] += o.grad[i];
+          b.grad[i] += o.grad[i];
+        }
+      },
+    );
   }
 
   relu(x: Var): Var {
-    return this.out(x.rows, x.cols, Float64Array.from(x.data, (v) => Math.max(v, 0)), (o) => {
-      for (let i = 0; i < o.grad.length; i++) if (x.data[i] > 0) x.grad[i] += o.grad[i];
-    });
+    return this.out(
+      x.rows,
+      x.cols,
+      Float64Array.from(x.data, (v) => Math.max(v, 0)),
+      (o) => {
+        for (let i = 0; i < o.grad.length; i++) if (x.data[i] > 0) x.grad[i] += o.grad[i];
+      },
+    );
   }
 
   /** Multiplies by a constant (e.g. a dropout keep mask already scaled by 1/(1−p)). */
   mulConst(x: Var, c: ArrayLike<number>): Var {
-    return this.out(x.rows, x.cols, Float64Array.from(x.data, (v, i) => v * c[i]), (o) => {
-      for (let i = 0; i < o.grad.length; i++) x.grad[i] += o.grad[i] * c[i];
-    });
+    return this.out(
+      x.rows,
+      x.cols,
+      Float64Array.from(x.data, (v, i) => v * c[i]),
+      (o) => {
+        for (let i = 0; i < o.grad.length; i++) x.grad[i] += o.grad[i] * c[i];
+      },
+    );
   }
 
   /** A·x with a constant sparse A. */
@@ -115,7 +130,14 @@ export class Tape {
   }
 
   /** GEN aggregation over in-edges of a; edge (nnz × cols) may be null. */
-  genAggregate(a: Csr, x: Var, edge: Var | null, kind: 'max' | 'softmax', eps: number, beta: number): Var {
+  genAggregate(
+    a: Csr,
+    x: Var,
+    edge: Var | null,
+    kind: 'max' | 'softmax',
+    eps: number,
+    beta: number,
+  ): Var {
     const inputs = () => ({ a, x: x.data, edge: edge ? edge.data : null, d: x.cols, eps });
     if (kind === 'max') {
       const f = genMaxForwardRef(inputs());
@@ -140,9 +162,11 @@ export class Tape {
   cols(x: Var, c0: number, c1: number): Var {
     const w = c1 - c0;
     const y = new Float64Array(x.rows * w);
-    for (let r = 0; r < x.rows; r++) for (let c = 0; c < w; c++) y[r * w + c] = x.data[r * x.cols + c0 + c];
+    for (let r = 0; r < x.rows; r++)
+      for (let c = 0; c < w; c++) y[r * w + c] = x.data[r * x.cols + c0 + c];
     return this.out(x.rows, w, y, (o) => {
-      for (let r = 0; r < x.rows; r++) for (let c = 0; c < w; c++) x.grad[r * x.cols + c0 + c] += o.grad[r * w + c];
+      for (let r = 0; r < x.rows; r++)
+        for (let c = 0; c < w; c++) x.grad[r * x.cols + c0 + c] += o.grad[r * w + c];
     });
   }
 
@@ -152,23 +176,25 @@ export class Tape {
     const y = new Float64Array(rows * total);
     let at = 0;
     for (const p of parts) {
-      for (let r = 0; r < rows; r++) for (let c = 0; c < p.cols; c++) y[r * total + at + c] = p.data[r * p.cols + c];
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < p.cols; c++) y[r * total + at + c] = p.data[r * p.cols + c];
       at += p.cols;
     }
     return this.out(rows, total, y, (o) => {
       let off = 0;
       for (const p of parts) {
-        for (let r = 0; r < rows; r++) for (let c = 0; c < p.cols; c++) p.grad[r * p.cols + c] += o.grad[r * total + off + c];
+        for (let r = 0; r < rows; r++)
+          for (let c = 0; c < p.cols; c++) p.grad[r * p.cols + c] += o.grad[r * total + off + c];
         off += p.cols;
       }
     });
   }
 
   /** Mean softmax cross-entropy over the rows where `use` is true and the label ≥ 0. */
-  crossEntropy(logits: Var, labels: Int32Array, use: (row: number) => boolean): Var {
+  crossEntropy(logits: Var, labels: Int32Array, isUsed: (row: number) => boolean): Var {
     const K = logits.cols;
     const rows: number[] = [];
-    for (let i = 0; i < logits.rows; i++) if (use(i) && labels[i] >= 0) rows.push(i);
+    for (let i = 0; i < logits.rows; i++) if (isUsed(i) && labels[i] >= 0) rows.push(i);
     const probs = new Float64Array(logits.data.length);
     let loss = 0;
     for (const i of rows) {
@@ -182,16 +208,17 @@ export class Tape {
     return this.out(1, 1, Float64Array.of(loss / n), (o) => {
       for (const i of rows)
         for (let k = 0; k < K; k++) {
-          logits.grad[i * K + k] += (o.grad[0] * (probs[i * K + k] - (k === labels[i] ? 1 : 0))) / n;
+          logits.grad[i * K + k] +=
+            (o.grad[0] * (probs[i * K + k] - (k === labels[i] ? 1 : 0))) / n;
         }
     });
   }
 
   /** Mean BCE-with-logits over the used rows × all tasks. */
-  bceWithLogits(logits: Var, targets: ArrayLike<number>, use: (row: number) => boolean): Var {
+  bceWithLogits(logits: Var, targets: ArrayLike<number>, isUsed: (row: number) => boolean): Var {
     const T = logits.cols;
     const rows: number[] = [];
-    for (let i = 0; i < logits.rows; i++) if (use(i)) rows.push(i);
+    for (let i = 0; i < logits.rows; i++) if (isUsed(i)) rows.push(i);
     let loss = 0;
     for (const i of rows)
       for (let t = 0; t < T; t++) {

@@ -59,7 +59,10 @@ export function referenceStep(
   const edges =
     cfg.op === 'gen' && sub.edgeFeatures
       ? tape.addBias(
-          tape.matmul(tape.leaf(sub.adj.colIdx.length, sub.edgeFeatures.dim, sub.edgeFeatures.data), P('edge_encoder.weight')),
+          tape.matmul(
+            tape.leaf(sub.adj.colIdx.length, sub.edgeFeatures.dim, sub.edgeFeatures.data),
+            P('edge_encoder.weight'),
+          ),
           P('edge_encoder.bias'),
         )
       : null;
@@ -68,10 +71,16 @@ export function referenceStep(
     const w = c.cols;
     switch (cfg.op) {
       case 'gcn':
-        return tape.addBias(tape.spmm(gcn!, tape.matmul(c, P(`${name}.weight`))), P(`${name}.bias`));
+        return tape.addBias(
+          tape.spmm(gcn!, tape.matmul(c, P(`${name}.weight`))),
+          P(`${name}.bias`),
+        );
       case 'sage':
         return tape.addBias(
-          tape.add(tape.matmul(c, P(`${name}.root`)), tape.matmul(tape.spmm(mean!, c), P(`${name}.neigh`))),
+          tape.add(
+            tape.matmul(c, P(`${name}.root`)),
+            tape.matmul(tape.spmm(mean!, c), P(`${name}.neigh`)),
+          ),
           P(`${name}.bias`),
         );
       case 'gen': {
@@ -86,7 +95,8 @@ export function referenceStep(
     if (mask) a = tape.mulConst(a, maskSlice(maskCol, x.cols));
     return a;
   };
-  const block = (name: string, x: Var, group: number): Var => op(`${name}.conv`, preact(name, x, group * x.cols), group);
+  const block = (name: string, x: Var, group: number): Var =>
+    op(`${name}.conv`, preact(name, x, group * x.cols), group);
 
   for (let l = 0; l < cfg.layers; l++) {
     if (!isReversible(cfg.model)) {
@@ -105,7 +115,10 @@ export function referenceStep(
     h = tape.concatCols(ys);
   }
 
-  const logits = tape.addBias(tape.matmul(preact('head', h, 0), P('head.linear.weight')), P('head.linear.bias'));
+  const logits = tape.addBias(
+    tape.matmul(preact('head', h, 0), P('head.linear.weight')),
+    P('head.linear.bias'),
+  );
   const train = (i: number) => sub.split[i] === SPLIT_TRAIN;
   const loss =
     sub.labels.kind === 'multiclass'

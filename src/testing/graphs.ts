@@ -56,14 +56,34 @@ export function randomSubgraph(o: RandomGraphOptions): Subgraph {
     features = {
       kind: 'sparse',
       dim: o.featureDim,
-      csr: { rows: n, cols: o.featureDim, rowPtr: Uint32Array.from(fp), colIdx: Uint32Array.from(fi), values: Float32Array.from(fv) },
+      csr: {
+        rows: n,
+        cols: o.featureDim,
+        rowPtr: Uint32Array.from(fp),
+        colIdx: Uint32Array.from(fi),
+        values: Float32Array.from(fv),
+      },
     };
   } else {
-    features = { kind: 'dense', dim: o.featureDim, data: Float32Array.from({ length: n * o.featureDim }, () => 2 * r() - 1) };
+    features = {
+      kind: 'dense',
+      dim: o.featureDim,
+      data: Float32Array.from({ length: n * o.featureDim }, () => 2 * r() - 1),
+    };
   }
   const labels: Subgraph['labels'] = o.tasks
-    ? { kind: 'multilabel', numTasks: o.tasks, y: Uint8Array.from({ length: n * o.tasks }, () => (r() < 0.4 ? 1 : 0)) }
-    : { kind: 'multiclass', numClasses: o.classes, y: Int32Array.from({ length: n }, (_, i) => (i % 7 === 6 ? -1 : Math.floor(r() * o.classes))) };
+    ? {
+        kind: 'multilabel',
+        numTasks: o.tasks,
+        y: Uint8Array.from({ length: n * o.tasks }, () => (r() < 0.4 ? 1 : 0)),
+      }
+    : {
+        kind: 'multiclass',
+        numClasses: o.classes,
+        y: Int32Array.from({ length: n }, (_, i) =>
+          i % 7 === 6 ? -1 : Math.floor(r() * o.classes),
+        ),
+      };
   const sub: Subgraph = {
     numNodes: n,
     adj,

@@ -39,8 +39,16 @@ export class Adam {
     this.gradSumSq = rt.tensor(1, 1, 'optimizer', { label: 'adam.gradSumSq', persistent: true });
     this.scale = rt.tensor(1, 1, 'optimizer', { label: 'adam.clipScale', persistent: true });
     for (const p of store.params) {
-      p.m ??= rt.tensor(p.rows, p.cols, 'optimizer', { label: `${p.name}.m`, persistent: true, zero: true });
-      p.v ??= rt.tensor(p.rows, p.cols, 'optimizer', { label: `${p.name}.v`, persistent: true, zero: true });
+      p.m ??= rt.tensor(p.rows, p.cols, 'optimizer', {
+        label: `${p.name}.m`,
+        persistent: true,
+        zero: true,
+      });
+      p.v ??= rt.tensor(p.rows, p.cols, 'optimizer', {
+        label: `${p.name}.v`,
+        persistent: true,
+        zero: true,
+      });
     }
   }
 

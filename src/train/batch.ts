@@ -21,14 +21,25 @@ export function uploadBatch(rt: GpuRuntime, sub: Subgraph): Batch {
   const counts: Record<number, number> = { [SPLIT_TRAIN]: 0, [SPLIT_VALID]: 0, [SPLIT_TEST]: 0 };
   let labels: Tensor;
   if (sub.labels.kind === 'multiclass') {
-    labels = rt.upload(sub.labels.y, n, 1, 'graph', { label: 'labels', dtype: 'i32', persistent: true });
-    for (let i = 0; i < n; i++) if (sub.labels.y[i] >= 0) counts[sub.split[i]] = (counts[sub.split[i]] ?? 0) + 1;
+    labels = rt.upload(sub.labels.y, n, 1, 'graph', {
+      label: 'labels',
+      dtype: 'i32',
+      persistent: true,
+    });
+    for (let i = 0; i < n; i++)
+      if (sub.labels.y[i] >= 0) counts[sub.split[i]] = (counts[sub.split[i]] ?? 0) + 1;
   } else {
     const t = sub.labels.numTasks;
-    labels = rt.upload(Float32Array.from(sub.labels.y), n, t, 'graph', { label: 'targets', persistent: true });
+    labels = rt.upload(Float32Array.from(sub.labels.y), n, t, 'graph', {
+      label: 'targets',
+      persistent: true,
+    });
     for (let i = 0; i < n; i++) counts[sub.split[i]] = (counts[sub.split[i]] ?? 0) + 1;
   }
-  const split = rt.upload(Uint32Array.from(sub.split), n, 1, 'graph', { label: 'split', persistent: true });
+  const split = rt.upload(Uint32Array.from(sub.split), n, 1, 'graph', {
+    label: 'split',
+    persistent: true,
+  });
   return { subgraph: sub, graph: uploadGraph(rt, sub), labels, split, counts };
 }
 

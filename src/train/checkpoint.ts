@@ -23,7 +23,13 @@ interface Header {
   adamStep: number;
   epoch: number;
   extra?: Record<string, unknown>;
-  tensors: { name: string; part: 'value' | 'm' | 'v'; rows: number; cols: number; offset: number }[];
+  tensors: {
+    name: string;
+    part: 'value' | 'm' | 'v';
+    rows: number;
+    cols: number;
+    offset: number;
+  }[];
 }
 
 export function encodeCheckpoint(c: Checkpoint): Uint8Array<ArrayBuffer> {
@@ -72,7 +78,10 @@ export class CheckpointError extends Error {
 }
 
 export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
-  if (bytes.length < MAGIC.length + 4 || new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC) {
+  if (
+    bytes.length < MAGIC.length + 4 ||
+    new TextDecoder().decode(bytes.subarray(0, MAGIC.length)) !== MAGIC
+  ) {
     throw new CheckpointError(`the file does not start with "${MAGIC}".`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -96,10 +105,18 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   for (const t of header.tensors) {
     const n = t.rows * t.cols;
     if (t.offset + n > payload.length) {
-      throw new CheckpointError(`tensor "${t.name}.${t.part}" needs ${n} values past offset ${t.offset}, the file has ${payload.length}.`);
+      throw new CheckpointError(
+        `tensor "${t.name}.${t.part}" needs ${n} values past offset ${t.offset}, the file has ${payload.length}.`,
+      );
     }
     const entry = (params[t.name] ??= { rows: t.rows, cols: t.cols, value: new Float32Array(0) });
     entry[t.part] = payload.slice(t.offset, t.offset + n);
   }
-  return { model: header.model, adamStep: header.adamStep, epoch: header.epoch, params, extra: header.extra };
+  return {
+    model: header.model,
+    adamStep: header.adamStep,
+    epoch: header.epoch,
+    params,
+    extra: header.extra,
+  };
 }

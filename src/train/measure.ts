@@ -34,7 +34,11 @@ export interface MeasureOptions {
   withTimeline?: boolean;
 }
 
-export async function measureStep(data: TrainData, model: ModelConfig, opts: MeasureOptions): Promise<StepMeasurement> {
+export async function measureStep(
+  data: TrainData,
+  model: ModelConfig,
+  opts: MeasureOptions,
+): Promise<StepMeasurement> {
   const rt = await GpuRuntime.create({ budgetBytes: opts.budgetBytes });
   const base = { model: model.model, layers: model.layers };
   try {
@@ -54,7 +58,15 @@ export async function measureStep(data: TrainData, model: ModelConfig, opts: Mea
     const timeline = opts.withTimeline ? rt.allocator.endTimeline() : undefined;
     rt.release(out.loss);
     releaseBatch(rt, batch);
-    return { ...base, status: 'ok', peakBytes: snap.peakInUseBytes, peakByTag: snap.atPeakByTag, params: net.paramCount, ms, timeline };
+    return {
+      ...base,
+      status: 'ok',
+      peakBytes: snap.peakInUseBytes,
+      peakByTag: snap.atPeakByTag,
+      params: net.paramCount,
+      ms,
+      timeline,
+    };
   } catch (e) {
     if (!(e instanceof GpuOutOfMemoryError)) throw e;
     const snap = rt.allocator.snapshot();

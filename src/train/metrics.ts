@@ -25,7 +25,9 @@ export function accuracy(
 
 /** ROC-AUC of scores against 0/1 targets, ties counted half (the Mann-Whitney form). */
 export function rocAuc(scores: ArrayLike<number>, targets: ArrayLike<number>): number {
-  const idx = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  const idx = Array.from({ length: scores.length }, (_, i) => i).sort(
+    (a, b) => scores[a] - scores[b],
+  );
   let pos = 0;
   let rankSumPos = 0;
   let i = 0;

@@ -11,7 +11,8 @@ export function taskLoss(rt: GpuRuntime, batch: Batch, select = SPLIT_TRAIN): Lo
   const multiclass = batch.subgraph.labels.kind === 'multiclass';
   return (logits, dlogits) => {
     const loss = rt.tensor(1, 1, 'io', { label: 'loss' });
-    if (multiclass) softmaxCrossEntropy(rt, logits, batch.labels, batch.split, select, count, dlogits, loss);
+    if (multiclass)
+      softmaxCrossEntropy(rt, logits, batch.labels, batch.split, select, count, dlogits, loss);
     else bceWithLogits(rt, logits, batch.labels, batch.split, select, count, dlogits, loss);
     return loss;
   };

@@ -115,7 +115,12 @@ export class Trainer {
   }
 
   /** One optimizer step on one part; returns its loss and, when measured, the reconstruction error. */
-  async step(batch: Batch, epoch: number, step: number, measure: boolean): Promise<{ loss: number; reconstruction: number | null }> {
+  async step(
+    batch: Batch,
+    epoch: number,
+    step: number,
+    measure: boolean,
+  ): Promise<{ loss: number; reconstruction: number | null }> {
     const { rt } = this;
     const count = batch.counts[SPLIT_TRAIN] ?? 0;
     if (count === 0) return { loss: NaN, reconstruction: null };
@@ -124,7 +129,9 @@ export class Trainer {
       seed: stepSeed(this.opts.seed, epoch, step),
     });
     this.network.store.zeroGrads();
-    const out = this.network.trainStep(ctx, taskLoss(rt, batch), { measureReconstruction: measure });
+    const out = this.network.trainStep(ctx, taskLoss(rt, batch), {
+      measureReconstruction: measure,
+    });
     this.adam.apply();
     const loss = await rt.readScalar(out.loss);
     let reconstruction: number | null = null;
@@ -205,7 +212,8 @@ export class Trainer {
 
   best(): { epoch: number; valid: number; test: number } {
     let best = { epoch: 0, valid: -Infinity, test: NaN };
-    for (const r of this.history) if (r.valid > best.valid) best = { epoch: r.epoch, valid: r.valid, test: r.test };
+    for (const r of this.history)
+      if (r.valid > best.valid) best = { epoch: r.epoch, valid: r.valid, test: r.test };
     return best.epoch ? best : { epoch: 0, valid: NaN, test: NaN };
   }
 
@@ -240,7 +248,8 @@ export class Trainer {
     this.adam.step = c.adamStep;
     this.epoch = c.epoch;
     const history = c.extra?.history;
-    if (Array.isArray(history)) this.history.splice(0, this.history.length, ...(history as EpochRecord[]));
+    if (Array.isArray(history))
+      this.history.splice(0, this.history.length, ...(history as EpochRecord[]));
   }
 
   release(): void {

@@ -40,7 +40,14 @@ export class GcnOp implements Operator {
     return keep ? { tensors: [] } : null;
   }
 
-  backward(ctx: StepContext, x: Tensor, _saved: OpSaved, dout: Tensor, dx: Tensor, accumulate: boolean): void {
+  backward(
+    ctx: StepContext,
+    x: Tensor,
+    _saved: OpSaved,
+    dout: Tensor,
+    dx: Tensor,
+    accumulate: boolean,
+  ): void {
     const { rt } = ctx;
     const dxw = rt.tensor(x.rows, this.outDim, 'workspace', { label: 'gcn.dxw' });
     spmm(rt, ctx.graph.adjacency('gcn').aT, dout, dxw);

@@ -54,7 +54,9 @@ export class GenOp implements Operator {
   }
 
   private edge(ctx: StepContext): Tensor | null {
-    return ctx.edgeEmbedding ? ctx.edgeEmbedding.colSlice(this.edgeCols[0], this.edgeCols[1]) : null;
+    return ctx.edgeEmbedding
+      ? ctx.edgeEmbedding.colSlice(this.edgeCols[0], this.edgeCols[1])
+      : null;
   }
 
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null {
@@ -78,7 +80,14 @@ export class GenOp implements Operator {
     return null;
   }
 
-  backward(ctx: StepContext, x: Tensor, saved: OpSaved, dout: Tensor, dx: Tensor, accumulate: boolean): void {
+  backward(
+    ctx: StepContext,
+    x: Tensor,
+    saved: OpSaved,
+    dout: Tensor,
+    dx: Tensor,
+    accumulate: boolean,
+  ): void {
     const { rt } = ctx;
     const { a, aT } = ctx.graph.adjacency('raw');
     const [h, agg, aux] = saved.tensors;
@@ -90,7 +99,9 @@ export class GenOp implements Operator {
     if (accumulate) axpy(rt, 1, dh, dx);
     else copy(rt, dh, dx);
     const edge = this.edge(ctx);
-    const dEdge = edge ? rt.tensor(edge.rows, edge.cols, 'workspace', { label: 'gen.dedge' }) : null;
+    const dEdge = edge
+      ? rt.tensor(edge.rows, edge.cols, 'workspace', { label: 'gen.dedge' })
+      : null;
     if (this.aggregation === 'max') {
       genMaxBackward(rt, aT, a, x, edge, GEN_EPS, aux, dh, dx, dEdge, { accumulate: true });
     } else {

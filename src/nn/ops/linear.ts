@@ -21,7 +21,11 @@ export class LinearOp implements Operator {
     return new LinearOp(
       inDim,
       outDim,
-      store.create(`${name}.weight`, inDim, outDim, { kind: 'glorot', fanIn: inDim, fanOut: outDim }),
+      store.create(`${name}.weight`, inDim, outDim, {
+        kind: 'glorot',
+        fanIn: inDim,
+        fanOut: outDim,
+      }),
       store.create(`${name}.bias`, 1, outDim, { kind: 'const', value: 0 }),
     );
   }
@@ -31,7 +35,14 @@ export class LinearOp implements Operator {
     return keep ? { tensors: [] } : null;
   }
 
-  backward(ctx: StepContext, x: Tensor, _saved: OpSaved, dout: Tensor, dx: Tensor, accumulate: boolean): void {
+  backward(
+    ctx: StepContext,
+    x: Tensor,
+    _saved: OpSaved,
+    dout: Tensor,
+    dx: Tensor,
+    accumulate: boolean,
+  ): void {
     this.backwardParams(ctx, x, dout);
     matmulTransB(ctx.rt, dout, this.weight.value, dx, { accumulate });
   }

@@ -33,7 +33,9 @@ export class SageOp implements Operator {
 
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null {
     const { rt } = ctx;
-    const mean = rt.tensor(x.rows, this.inDim, keep ? 'activations' : 'workspace', { label: 'sage.mean' });
+    const mean = rt.tensor(x.rows, this.inDim, keep ? 'activations' : 'workspace', {
+      label: 'sage.mean',
+    });
     spmm(rt, ctx.graph.adjacency('mean').a, x, mean);
     matmul(rt, x, this.root.value, out, { bias: this.bias.value });
     matmul(rt, mean, this.neigh.value, out, { accumulate: true });
@@ -42,7 +44,14 @@ export class SageOp implements Operator {
     return null;
   }
 
-  backward(ctx: StepContext, x: Tensor, saved: OpSaved, dout: Tensor, dx: Tensor, accumulate: boolean): void {
+  backward(
+    ctx: StepContext,
+    x: Tensor,
+    saved: OpSaved,
+    dout: Tensor,
+    dx: Tensor,
+    accumulate: boolean,
+  ): void {
     const { rt } = ctx;
     const [mean] = saved.tensors;
     matmulTransA(rt, x, dout, this.root.grad, { accumulate: true });
