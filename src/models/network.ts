@@ -23,18 +23,10 @@ import {
 } from './config';
 import { EdgeEncoder, NodeEncoder } from './encoders';
 import { ResBlock } from './res-block';
+import type { LossFn, Model, StepResult } from './model';
 import { RevBlock } from './rev-block';
 
-/** Computes the loss of the logits into a 1×1 tensor and its gradient into dlogits. */
-export type LossFn = (logits: Tensor, dlogits: Tensor) => Tensor;
-
-export interface StepResult {
-  loss: Tensor;
-  /** When asked: ‖x̂₀ − x₀‖² and ‖x₀‖² for the input rebuilt through every inverse. */
-  reconstruction?: { errSq: Tensor; refSq: Tensor };
-}
-
-export class Network {
+export class Network implements Model {
   readonly store: ParamStore;
   readonly encoder: NodeEncoder;
   readonly edgeEncoder: EdgeEncoder | null;
@@ -64,6 +56,7 @@ export class Network {
       LinearOp.create(this.store, 'head.linear', D, data.outputDim),
       0,
     );
+    this.store.finalize();
   }
 
   private makeOp(name: string, width: number, group: number): Operator {

@@ -1,32 +1,71 @@
-// Learnable parameters: each has a value (tag params), a gradient (tag grads) and, once the
-// optimizer touches it, Adam moments (tag optimizer). Weight tying is sharing a Param object.
+// Learnable parameters. All values live in one flat buffer (tag params), all gradients in another
+// (tag grads), Adam's moments in two more (tag optimizer); each Param is a view into them. Zeroing
+// the gradients, their global norm and the Adam update are then one dispatch each, however deep
+// the network. Weight tying is sharing a Param object.
 import type { GpuRuntime } from '../gpu/runtime';
-import type { Tensor } from '../gpu/tensor';
+import { Tensor } from '../gpu/tensor';
 import { fill } from '../kernels/elementwise';
 
 export type Init =
   { kind: 'glorot'; fanIn: number; fanOut: number } | { kind: 'const'; value: number };
 
+/** Views start on 16-byte boundaries so kernels can take their vec4 paths. */
+const ALIGN = 4;
+
 export class Param {
-  grad: Tensor;
-  m: Tensor | null = null;
-  v: Tensor | null = null;
+  private views: { value: Tensor; grad: Tensor; m: Tensor | null; v: Tensor | null } | null = null;
   constructor(
     readonly name: string,
-    readonly value: Tensor,
-    grad: Tensor,
-  ) {
-    this.grad = grad;
+    readonly rows: number,
+    readonly cols: number,
+    /** Element offset in the flat buffers. */
+    readonly offset: number,
+  ) {}
+
+  private get bound() {
+    if (!this.views)
+      throw new Error(`Parameter "${this.name}" used before its store was finalized.`);
+    return this.views;
   }
-  get rows(): number {
-    return this.value.rows;
+  get value(): Tensor {
+    return this.bound.value;
   }
-  get cols(): number {
-    return this.value.cols;
+  get grad(): Tensor {
+    return this.bound.grad;
+  }
+  get m(): Tensor | null {
+    return this.bound.m;
+  }
+  get v(): Tensor | null {
+    return this.bound.v;
   }
   get numel(): number {
-    return this.value.numel;
+    return this.rows * this.cols;
   }
+
+  bind(flat: FlatParams): void {
+    const view = (t: Tensor | null, suffix: string) =>
+      t
+        ? new Tensor(t.buffer, this.rows, this.cols, {
+            offset: this.offset,
+            owner: `${this.name}${suffix}`,
+            view: true,
+          })
+        : null;
+    this.views = {
+      value: view(flat.value, '')!,
+      grad: view(flat.grad, '.grad')!,
+      m: view(flat.m, '.m'),
+      v: view(flat.v, '.v'),
+    };
+  }
+}
+
+export interface FlatParams {
+  value: Tensor;
+  grad: Tensor;
+  m: Tensor | null;
+  v: Tensor | null;
 }
 
 /** A seeded stream of uniforms for reproducible initialisation (mulberry32). */
@@ -57,7 +96,10 @@ export function initialValues(
 
 export class ParamStore {
   readonly params: Param[] = [];
+  private readonly inits: Float32Array[] = [];
   private readonly random: () => number;
+  private size = 0;
+  private flatParams: FlatParams | null = null;
 
   constructor(
     private readonly rt: GpuRuntime,
@@ -66,37 +108,84 @@ export class ParamStore {
     this.random = initStream(seed ^ 0x5eed);
   }
 
+  /** Declares a parameter; its tensors exist once finalize() has run. */
   create(name: string, rows: number, cols: number, init: Init): Param {
-    const data = initialValues(rows, cols, init, this.random);
-    const value = this.rt.upload(data, rows, cols, 'params', { label: name, persistent: true });
-    const grad = this.rt.tensor(rows, cols, 'grads', {
-      label: `${name}.grad`,
-      persistent: true,
-      zero: true,
-    });
-    const p = new Param(name, value, grad);
+    if (this.flatParams)
+      throw new Error(`Parameter "${name}" declared after the store was finalized.`);
+    if (this.params.some((p) => p.name === name))
+      throw new Error(`Parameter "${name}" declared twice.`);
+    const p = new Param(name, rows, cols, this.size);
+    this.size += Math.ceil((rows * cols) / ALIGN) * ALIGN;
     this.params.push(p);
+    this.inits.push(initialValues(rows, cols, init, this.random));
     return p;
   }
 
+  /** Allocates the flat buffers, uploads the initial values and binds every parameter's views. */
+  finalize(): void {
+    if (this.flatParams) return;
+    const data = new Float32Array(Math.max(this.size, 1));
+    this.params.forEach((p, i) => data.set(this.inits[i], p.offset));
+    this.inits.length = 0;
+    const value = this.rt.upload(data, 1, data.length, 'params', {
+      label: 'parameters',
+      persistent: true,
+    });
+    const grad = this.rt.tensor(1, data.length, 'grads', {
+      label: 'gradients',
+      persistent: true,
+      zero: true,
+    });
+    this.flatParams = { value, grad, m: null, v: null };
+    for (const p of this.params) p.bind(this.flatParams);
+  }
+
+  get flat(): FlatParams {
+    if (!this.flatParams) throw new Error('The parameter store is not finalized.');
+    return this.flatParams;
+  }
+
+  /** Adds Adam's zeroed moment buffers (once). */
+  ensureMoments(): void {
+    const f = this.flat;
+    if (f.m) return;
+    f.m = this.rt.tensor(1, f.value.cols, 'optimizer', {
+      label: 'adam.m',
+      persistent: true,
+      zero: true,
+    });
+    f.v = this.rt.tensor(1, f.value.cols, 'optimizer', {
+      label: 'adam.v',
+      persistent: true,
+      zero: true,
+    });
+    for (const p of this.params) p.bind(f);
+  }
+
+  /** Learnable scalars (padding excluded). */
   get count(): number {
     return this.params.reduce((s, p) => s + p.numel, 0);
   }
 
   zeroGrads(): void {
-    for (const p of this.params) fill(this.rt, p.grad, 0);
+    fill(this.rt, this.flat.grad, 0);
   }
 
   /** CPU copies of every value (and Adam moments when present), for checkpoints and device loss. */
   async toHost(): Promise<HostParams> {
+    const f = this.flat;
+    const value = (await this.rt.read(f.value)) as Float32Array;
+    const m = f.m ? ((await this.rt.read(f.m)) as Float32Array) : null;
+    const v = f.v ? ((await this.rt.read(f.v)) as Float32Array) : null;
     const out: HostParams = {};
     for (const p of this.params) {
+      const slice = (a: Float32Array) => a.slice(p.offset, p.offset + p.numel);
       out[p.name] = {
         rows: p.rows,
         cols: p.cols,
-        value: (await this.rt.read(p.value)) as Float32Array,
-        m: p.m ? ((await this.rt.read(p.m)) as Float32Array) : undefined,
-        v: p.v ? ((await this.rt.read(p.v)) as Float32Array) : undefined,
+        value: slice(value),
+        m: m ? slice(m) : undefined,
+        v: v ? slice(v) : undefined,
       };
     }
     return out;
@@ -104,32 +193,35 @@ export class ParamStore {
 
   /** Restores values (and moments) saved by toHost; names and shapes must match. */
   fromHost(host: HostParams): void {
+    const f = this.flat;
+    const value = new Float32Array(f.value.cols);
+    const hasMoments = this.params.every((p) => host[p.name]?.m && host[p.name]?.v);
+    const m = hasMoments ? new Float32Array(f.value.cols) : null;
+    const v = hasMoments ? new Float32Array(f.value.cols) : null;
     for (const p of this.params) {
       const h = host[p.name];
-      if (!h) throw new Error(`Checkpoint has no parameter "${p.name}".`);
+      if (!h) throw new Error(`The checkpoint has no parameter "${p.name}".`);
       if (h.rows !== p.rows || h.cols !== p.cols) {
         throw new Error(
-          `Checkpoint parameter "${p.name}" is ${h.rows}×${h.cols}, the model needs ${p.rows}×${p.cols}.`,
+          `Checkpoint parameter "${p.name}" is ${h.rows}×${h.cols}; the model needs ${p.rows}×${p.cols}.`,
         );
       }
-      this.rt.write(p.value, h.value);
-      if (h.m && h.v) {
-        p.m ??= this.rt.tensor(p.rows, p.cols, 'optimizer', {
-          label: `${p.name}.m`,
-          persistent: true,
-        });
-        p.v ??= this.rt.tensor(p.rows, p.cols, 'optimizer', {
-          label: `${p.name}.v`,
-          persistent: true,
-        });
-        this.rt.write(p.m, h.m);
-        this.rt.write(p.v, h.v);
-      }
+      value.set(h.value, p.offset);
+      m?.set(h.m!, p.offset);
+      v?.set(h.v!, p.offset);
+    }
+    this.rt.write(f.value, value);
+    if (m && v) {
+      this.ensureMoments();
+      this.rt.write(f.m!, m);
+      this.rt.write(f.v!, v);
     }
   }
 
   release(): void {
-    for (const p of this.params) this.rt.release(p.value, p.grad, p.m, p.v);
+    const f = this.flatParams;
+    if (f) this.rt.release(f.value, f.grad, f.m, f.v);
+    this.flatParams = null;
     this.params.length = 0;
   }
 }

@@ -1,5 +1,6 @@
 // Adam over a parameter store, with clipping by the global gradient norm computed on the GPU:
 // the clip factor lives in a 1×1 tensor the Adam kernel reads, so nothing is read back per step.
+// The store keeps all parameters in one flat buffer, so a step is three dispatches at any depth.
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { adam, clipScale } from '../kernels/optim';
@@ -38,40 +39,24 @@ export class Adam {
   ) {
     this.gradSumSq = rt.tensor(1, 1, 'optimizer', { label: 'adam.gradSumSq', persistent: true });
     this.scale = rt.tensor(1, 1, 'optimizer', { label: 'adam.clipScale', persistent: true });
-    for (const p of store.params) {
-      p.m ??= rt.tensor(p.rows, p.cols, 'optimizer', {
-        label: `${p.name}.m`,
-        persistent: true,
-        zero: true,
-      });
-      p.v ??= rt.tensor(p.rows, p.cols, 'optimizer', {
-        label: `${p.name}.v`,
-        persistent: true,
-        zero: true,
-      });
-    }
+    store.ensureMoments();
   }
 
   apply(): void {
     const { rt, opts } = this;
+    const f = this.store.flat;
     this.step++;
     rt.allocator.setPhase('optimizer');
-    globalSumSquares(
-      rt,
-      this.store.params.map((p) => p.grad),
-      this.gradSumSq,
-    );
+    globalSumSquares(rt, [f.grad], this.gradSumSq);
     clipScale(rt, this.gradSumSq, opts.clip > 0 ? opts.clip : Infinity, this.scale);
-    for (const p of this.store.params) {
-      adam(rt, p.value, p.grad, p.m!, p.v!, this.scale, {
-        lr: opts.lr,
-        beta1: opts.beta1,
-        beta2: opts.beta2,
-        eps: opts.eps,
-        weightDecay: opts.weightDecay,
-        step: this.step,
-      });
-    }
+    adam(rt, f.value, f.grad, f.m!, f.v!, this.scale, {
+      lr: opts.lr,
+      beta1: opts.beta1,
+      beta2: opts.beta2,
+      eps: opts.eps,
+      weightDecay: opts.weightDecay,
+      step: this.step,
+    });
     rt.allocator.setPhase('');
   }
 

@@ -3,7 +3,7 @@
 import type { GpuRuntime } from '../gpu/runtime';
 import { SPLIT_TRAIN } from '../graph/types';
 import { bceWithLogits, softmaxCrossEntropy } from '../kernels/loss';
-import type { LossFn } from '../models/network';
+import type { LossFn } from '../models/model';
 import type { Batch } from './batch';
 
 export function taskLoss(rt: GpuRuntime, batch: Batch, select = SPLIT_TRAIN): LossFn {

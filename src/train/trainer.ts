@@ -6,7 +6,7 @@ import type { ByTag } from '../gpu/memory-tags';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type Subgraph } from '../graph/types';
 import { stepContext } from '../nn/context';
 import type { DataShape, ModelConfig } from '../models/config';
-import { Network } from '../models/network';
+import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
 import { releaseBatch, uploadBatch, type Batch } from './batch';
 import type { Checkpoint } from './checkpoint';
@@ -37,6 +37,33 @@ export interface EpochRecord extends Scores {
   steps: number;
   /** Relative reconstruction error ‖x̂ − x‖/‖x‖ of the last measured step (rev only). */
   reconstruction: number | null;
+  /** DEQ: the epoch's fixed-point solves. */
+  solver: EpochSolverStats | null;
+}
+
+export interface EpochSolverStats {
+  /** Mean iterations per step. */
+  forwardIterations: number;
+  backwardIterations: number;
+  /** Worst final relative residual of the epoch. */
+  forwardResidual: number;
+  backwardResidual: number;
+  /** Steps whose solves did not reach the tolerance within the cap. */
+  unconverged: number;
+}
+
+function summarizeSolves(solves: SolverStats[]): EpochSolverStats | null {
+  if (!solves.length) return null;
+  const mean = (f: (s: SolverStats) => number) =>
+    solves.reduce((t, s) => t + f(s), 0) / solves.length;
+  const worst = (f: (s: SolverStats) => number) => Math.max(...solves.map(f));
+  return {
+    forwardIterations: mean((s) => s.forwardIterations),
+    backwardIterations: mean((s) => s.backwardIterations),
+    forwardResidual: worst((s) => s.forwardResidual),
+    backwardResidual: worst((s) => s.backwardResidual),
+    unconverged: solves.filter((s) => !s.converged).length,
+  };
 }
 
 export interface StepInfo {
@@ -89,7 +116,7 @@ export function stepSeed(seed: number, epoch: number, step: number): number {
 }
 
 export class Trainer {
-  readonly network: Network;
+  readonly network: Model;
   readonly adam: Adam;
   readonly history: EpochRecord[] = [];
   epoch = 0;
@@ -101,7 +128,7 @@ export class Trainer {
     readonly model: ModelConfig,
     readonly opts: TrainOptions,
   ) {
-    this.network = new Network(rt, model, data.shape, opts.seed);
+    this.network = buildModel(rt, model, data.shape, opts.seed);
     this.adam = new Adam(rt, this.network.store, {
       ...DEFAULT_ADAM,
       lr: opts.lr,
@@ -120,7 +147,7 @@ export class Trainer {
     epoch: number,
     step: number,
     measure: boolean,
-  ): Promise<{ loss: number; reconstruction: number | null }> {
+  ): Promise<{ loss: number; reconstruction: number | null; solver?: SolverStats }> {
     const { rt } = this;
     const count = batch.counts[SPLIT_TRAIN] ?? 0;
     if (count === 0) return { loss: NaN, reconstruction: null };
@@ -129,7 +156,7 @@ export class Trainer {
       seed: stepSeed(this.opts.seed, epoch, step),
     });
     this.network.store.zeroGrads();
-    const out = this.network.trainStep(ctx, taskLoss(rt, batch), {
+    const out = await this.network.trainStep(ctx, taskLoss(rt, batch), {
       measureReconstruction: measure,
     });
     this.adam.apply();
@@ -144,7 +171,7 @@ export class Trainer {
     rt.release(out.loss);
     await rt.allocator.checkDeviceErrors();
     if (!Number.isFinite(loss)) throw new TrainingDivergedError(epoch, step, loss);
-    return { loss, reconstruction };
+    return { loss, reconstruction, solver: out.solver };
   }
 
   async trainEpoch(hooks: TrainHooks = {}): Promise<EpochRecord | null> {
@@ -154,6 +181,7 @@ export class Trainer {
     let lossSum = 0;
     let lossSteps = 0;
     let reconstruction: number | null = null;
+    const solves: SolverStats[] = [];
     for (let s = 0; s < parts.length; s++) {
       if (hooks.control && (await hooks.control()) === 'stop') return null;
       const isFull = parts[s] === this.data.full;
@@ -168,6 +196,7 @@ export class Trainer {
           lossSteps++;
         }
         if (r.reconstruction !== null) reconstruction = r.reconstruction;
+        if (r.solver) solves.push(r.solver);
         hooks.onStep?.({ epoch, step: s + 1, steps: parts.length, loss: r.loss });
       } finally {
         if (!isFull) releaseBatch(this.rt, batch);
@@ -183,6 +212,7 @@ export class Trainer {
       ms: performance.now() - t0,
       steps: parts.length,
       reconstruction,
+      solver: summarizeSolves(solves),
     };
     this.history.push(record);
     hooks.onEpoch?.(record);
@@ -222,7 +252,7 @@ export class Trainer {
     const { rt } = this;
     const batch = this.full();
     const ctx = stepContext(rt, batch.graph, { dropout: 0, seed: 0 });
-    const logitsT = this.network.forward(ctx);
+    const logitsT = await this.network.forward(ctx);
     const logits = (await rt.read(logitsT)) as Float32Array;
     rt.release(logitsT);
     const sub = batch.subgraph;
