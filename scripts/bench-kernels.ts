@@ -13,6 +13,8 @@ import type {
 
 /** The issue's target: the register-tiled GEMM at least this many times the naive one. */
 const TILED_OVER_NAIVE_TARGET = 4;
+/** SpMM's effective bandwidth at least this fraction of the plain copy's. */
+const SPMM_OVER_COPY_TARGET = 0.5;
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -26,7 +28,7 @@ function intList(value: string): number[] {
 
 const program = new Command()
   .name('bench:kernels')
-  .description('Benchmark the GEMM and copy kernels in headless Chromium on WebGPU.')
+  .description('Benchmark the GEMM, SpMM and copy kernels in headless Chromium on WebGPU.')
   .option('--out <path>', 'where to write the JSON results', 'bench/results/kernels.json')
   .option('--rows <n>', 'nodes (rows of the activations)', positiveInt, 10_000)
   .option('--channels <list>', 'comma-separated channel widths', intList, [32, 64, 128])
@@ -107,6 +109,11 @@ function printReport(r: KernelBenchResult): void {
       ['spmm rows', 'nnz', 'channels', 'GB/s'],
       ...r.spmm.map((s) => [String(s.rows), String(s.nnz), String(s.channels), s.gbps.toFixed(2)]),
     ]);
+    const worstSpmm = Math.min(...r.spmm.map((s) => s.gbps)) / r.copy.gbps;
+    console.log(
+      `\nSpMM over copy bandwidth: at least ${(100 * worstSpmm).toFixed(0)} % ` +
+        `(target ≥ ${100 * SPMM_OVER_COPY_TARGET} %: ${worstSpmm >= SPMM_OVER_COPY_TARGET ? 'met' : 'NOT met'}).`,
+    );
   }
 
   const ratios = r.gemm.map((g) => g.gflops / (naive.get(g.channels) ?? Infinity));

@@ -6,6 +6,9 @@ import { GpuRuntime } from '../gpu/runtime';
 import type { AdapterSummary } from '../gpu/device';
 import { matmul, matmulNaive, matmulTransA, matmulTransB } from '../kernels/gemm';
 import { copyFlat4 } from '../kernels/copy';
+import { releaseCsr, uploadCsr } from '../kernels/csr-gpu';
+import { spmm } from '../kernels/spmm';
+import { randomCsr } from '../reference/sparse';
 import type { ProgressFn } from './main';
 
 export interface BenchKernelsArgs {
@@ -28,7 +31,7 @@ export interface GemmBenchRow {
   reps: number;
 }
 
-/** Sparse × dense aggregation, one row per (graph, width). Filled in by the spmm benchmark. */
+/** Sparse × dense aggregation, one row per (graph, width). */
 export interface SpmmBenchRow {
   rows: number;
   nnz: number;
@@ -53,7 +56,7 @@ export interface KernelBenchResult {
   gemmTransB: GemmBenchRow[];
   /** Flat vec4 copy; bytes counts reads and writes. */
   copy: { gbps: number; bytes: number; ms: number; reps: number };
-  /** Sparse aggregation: to be filled by the spmm kernel's benchmark (see benchSpmm). */
+  /** Sparse × dense aggregation (weighted CSR), effective GB/s. */
   spmm: SpmmBenchRow[];
 }
 
@@ -77,7 +80,7 @@ export async function benchKernels(
       throw new Error(`bench-kernels: ${what} must be a positive integer, got ${v}.`);
   }
   const rt = await GpuRuntime.create();
-  const total = channels.length * 4 + 1;
+  const total = channels.length * 5 + 1;
   let done = 0;
   const step = (label: string) => progress({ label, done: done++, total });
   try {
@@ -115,7 +118,7 @@ export async function benchKernels(
     step(`copy ${copyFloats} floats`);
     result.copy = await benchCopy(rt, copyFloats, targetMs);
 
-    result.spmm = await benchSpmm(rt, rows, channels, targetMs);
+    result.spmm = await benchSpmm(rt, rows, channels, targetMs, step);
     progress({ label: 'done', done: total, total });
     await rt.allocator.checkDeviceErrors();
     if (rt.errors.length)
@@ -137,16 +140,38 @@ async function benchCopy(rt: GpuRuntime, floats: number, targetMs: number) {
 }
 
 // ---- spmm -------------------------------------------------------------------------------------
-// The place for the sparse aggregation benchmark: time the spmm kernel on graphs of `rows` nodes
-// (e.g. a random graph with ~10 in-edges per node) at each width, and report bytes moved per second
-// as { rows, nnz, channels, gbps }. Until the kernel lands it reports nothing.
+// A random graph of `rows` nodes with about 10 weighted in-edges each, as in citation graphs and
+// ogbn-arxiv. Effective bytes are what the kernel must move with no cache reuse: the row pointers,
+// column ids and weights once, one source row of D floats per entry, and the output once.
+const SPMM_DEGREE = 10;
+
 async function benchSpmm(
-  _rt: GpuRuntime,
-  _rows: number,
-  _channels: number[],
-  _targetMs: number,
+  rt: GpuRuntime,
+  rows: number,
+  channels: number[],
+  targetMs: number,
+  step: (label: string) => void,
 ): Promise<SpmmBenchRow[]> {
-  return [];
+  let s = 12345;
+  const random = () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  };
+  const csr = randomCsr(rows, rows, SPMM_DEGREE, random, { values: true });
+  const a = uploadCsr(rt, csr, 'bench graph');
+  const nnz = csr.colIdx.length;
+  const out: SpmmBenchRow[] = [];
+  for (const d of channels) {
+    step(`spmm ${rows} nodes, ${nnz} entries, D=${d}`);
+    const x = rt.upload(pseudoRandom(rows * d, d), rows, d, 'io');
+    const y = rt.tensor(rows, d, 'io');
+    const t = await measure(rt, () => spmm(rt, a, x, y), targetMs);
+    rt.release(x, y);
+    const bytes = 4 * (rows + 1) + 8 * nnz + 4 * nnz * d + 4 * rows * d;
+    out.push({ rows, nnz, channels: d, gbps: bytes / (t.ms * 1e6) });
+  }
+  releaseCsr(rt, a);
+  return out;
 }
 
 // ---- timing ------------------------------------------------------------------------------------
