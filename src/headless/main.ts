@@ -2,6 +2,7 @@
 // named entry points on window.revgnnHeadless; the Node side calls one by name with JSON-able
 // arguments and gets its JSON-able result back. Progress goes out through window.revgnnProgress,
 // which the Node side exposes.
+import { runBench, type BenchArgs } from './bench';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
@@ -30,6 +31,7 @@ declare global {
 
 const ENTRIES: Record<string, HeadlessEntry> = {
   'bench-kernels': (args, progress) => benchKernels((args ?? {}) as BenchKernelsArgs, progress),
+  bench: (args, progress) => runBench(args as BenchArgs, progress),
   train: (args, progress) => trainHeadless(args as TrainArgs, progress),
   sweep: (args, progress) => sweepHeadless(args as SweepArgs, progress),
 };

@@ -1,10 +1,19 @@
 // Every model kind, registered with the factory. Import buildModel from here.
 import { registerModel } from './model';
 import { Network } from './network';
+import { DeqNetwork } from './deq';
 
 registerModel(
   ['res', 'res-ckpt', 'rev', 'wtrev'],
   (rt, config, data, seed) => new Network(rt, config, data, seed),
 );
+registerModel(['deq'], (rt, config, data, seed) => new DeqNetwork(rt, config, data, seed));
 
-export { buildModel, type Model, type StepResult, type LossFn, type SolverStats } from './model';
+export {
+  availableModels,
+  buildModel,
+  type Model,
+  type StepResult,
+  type LossFn,
+  type SolverStats,
+} from './model';

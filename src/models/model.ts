@@ -58,6 +58,11 @@ export function registerModel(kinds: readonly ModelConfig['model'][], build: Mod
   for (const k of kinds) builders.set(k, build);
 }
 
+/** The model kinds this build can construct. */
+export function availableModels(): ModelConfig['model'][] {
+  return [...builders.keys()];
+}
+
 export function buildModel(
   rt: GpuRuntime,
   config: ModelConfig,

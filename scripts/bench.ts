@@ -1,0 +1,94 @@
+// npm run bench [-- --full] [--models …] [--sections …] [--no-readme]
+// Runs the suite in headless Chromium on this machine's adapter, writes
+// bench/results/<adapter>-<date>.json and regenerates the README's results section from it.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { runHeadless } from './lib/headless.ts';
+import { renderResults, replaceSection, targetChecks } from './lib/bench-report.ts';
+import { runConvert } from './commands/convert.ts';
+import { list, modelKind } from './commands/options.ts';
+import type { BenchArgs, BenchResult, BenchSection } from '../src/headless/bench.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CITESEER = resolve(ROOT, '../shared/datasets/citeseer-planetoid');
+const SECTIONS: BenchSection[] = ['memory', 'paper', 'speed', 'deep', 'accuracy', 'kernels'];
+
+function section(v: string): BenchSection {
+  if (!(SECTIONS as string[]).includes(v))
+    throw new Error(`unknown section "${v}" (${SECTIONS.join(', ')})`);
+  return v as BenchSection;
+}
+
+const program = new Command()
+  .name('bench')
+  .description(
+    'Memory against depth, the L = 112 comparison, step time and accuracy, on this adapter',
+  )
+  .option('--full', 'larger sizes, for machines with a GPU')
+  .option('--models <list>', 'models to measure', list(modelKind), [
+    'res',
+    'res-ckpt',
+    'rev',
+    'wtrev',
+    'deq',
+  ])
+  .option('--sections <list>', `sections to run (${SECTIONS.join(', ')})`, list(section))
+  .option('--no-readme', 'do not rewrite the README results section')
+  .parse();
+const o = program.opts<{
+  full?: boolean;
+  models: BenchArgs['models'];
+  sections?: BenchSection[];
+  readme: boolean;
+}>();
+
+let citeseer: string | null = null;
+const tmp = mkdtempSync(join(tmpdir(), 'revgnn-bench-'));
+try {
+  if (existsSync(CITESEER) && (!o.sections || o.sections.includes('accuracy'))) {
+    citeseer = join(tmp, 'citeseer');
+    await runConvert({
+      format: 'planetoid',
+      input: CITESEER,
+      name: 'citeseer',
+      out: citeseer,
+      shards: 1,
+      seed: 0,
+      progress: false,
+    });
+  } else if (!existsSync(CITESEER)) {
+    console.error(`(${CITESEER} is absent: the CiteSeer accuracy run is skipped)`);
+  }
+  const args: BenchArgs = { full: !!o.full, models: o.models, citeseer, sections: o.sections };
+  const t0 = Date.now();
+  const result = await runHeadless<BenchResult>('bench', args, {
+    allowFolders: citeseer ? [citeseer] : [],
+  });
+  const slug = `${result.adapter.vendor}-${result.adapter.architecture}`.replace(/[^\w.-]+/g, '_');
+  const file = join(
+    ROOT,
+    'bench/results',
+    `${slug}-${result.date.slice(0, 10)}${o.full ? '-full' : ''}.json`,
+  );
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(
+    `\nadapter: ${result.adapter.vendor} ${result.adapter.architecture}${result.software ? ' (software: times are CPU times, not GPU speeds)' : ''}`,
+  );
+  for (const c of targetChecks(result))
+    console.log(`${c.met ? 'met    ' : 'NOT met'}  ${c.target}: ${c.measured}`);
+  console.log(`\nwrote ${relative(ROOT, file)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  if (o.readme && !o.sections) {
+    const readmePath = join(ROOT, 'README.md');
+    writeFileSync(
+      readmePath,
+      replaceSection(readFileSync(readmePath, 'utf8'), renderResults(result, relative(ROOT, file))),
+    );
+    console.log('updated the results section of README.md');
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
