@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
-import { MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -57,6 +57,16 @@ export function addModelOptions(cmd: Command): Command {
         .choices(['first-untied', 'all'])
         .default('first-untied'),
     )
+    .option(
+      '--tol <t>',
+      `deq: relative-residual tolerance of the fixed-point solves (default ${DEQ_DEFAULTS.tolerance})`,
+      realNumber(0, 1),
+    )
+    .option(
+      '--warmup-steps <S>',
+      'deq: training steps of the weight-tied unrolled network before the solver (default 0)',
+      wholeNumber(0),
+    )
     .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
     .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
 }
@@ -75,6 +85,17 @@ export function dataRef(value: string): DataRef {
   if (source.label === resolve(join(BUILTIN_ROOT, value))) return { ref: value, allow: [] };
   const dir = resolve(value);
   return { ref: dir, allow: [dir] };
+}
+
+/** The deq settings given on the command line (absent ones keep the model's defaults). */
+export function deqOptions(o: {
+  tol?: number;
+  warmupSteps?: number;
+}): Pick<ModelConfig, 'tolerance' | 'warmupSteps'> {
+  return {
+    ...(o.tol !== undefined ? { tolerance: o.tol } : {}),
+    ...(o.warmupSteps !== undefined ? { warmupSteps: o.warmupSteps } : {}),
+  };
 }
 
 export function budgetBytes(mb: number | undefined): number | null {

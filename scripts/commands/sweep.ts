@@ -5,7 +5,15 @@ import { formatBytes } from '../../src/util/format.ts';
 import type { ModelConfig } from '../../src/models/config.ts';
 import type { SweepArgs } from '../../src/headless/sweep.ts';
 import type { StepMeasurement } from '../../src/train/measure.ts';
-import { addModelOptions, budgetBytes, dataRef, list, modelKind, wholeNumber } from './options.ts';
+import {
+  addModelOptions,
+  budgetBytes,
+  dataRef,
+  deqOptions,
+  list,
+  modelKind,
+  wholeNumber,
+} from './options.ts';
 import { writeJson } from './train.ts';
 
 interface SweepCliOptions {
@@ -20,6 +28,8 @@ interface SweepCliOptions {
   tying: ModelConfig['tying'];
   seed: number;
   budgetMb?: number;
+  tol?: number;
+  warmupSteps?: number;
   out?: string;
 }
 
@@ -29,7 +39,12 @@ export function registerSweep(program: Command): void {
     .description('Peak memory of one training step against depth, per model');
   addModelOptions(cmd)
     .option('--models <list>', 'comma-separated models', list(modelKind), ['res', 'rev', 'wtrev'])
-    .option('--layers <list>', 'comma-separated depths', list(wholeNumber(1)), [2, 8, 32, 128])
+    .option(
+      '--layers <list>',
+      'comma-separated depths (deq: iteration caps)',
+      list(wholeNumber(1)),
+      [2, 8, 32, 128],
+    )
     .option('--out <file>', 'write the JSON rows here (default: stdout)')
     .action(async (o: SweepCliOptions) => {
       const data = dataRef(o.data);
@@ -44,6 +59,7 @@ export function registerSweep(program: Command): void {
           groups: o.groups,
           dropout: o.dropout,
           tying: o.tying,
+          ...deqOptions(o),
         },
         models: o.models,
         layers: o.layers,

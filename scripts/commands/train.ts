@@ -11,6 +11,7 @@ import {
   addModelOptions,
   budgetBytes,
   dataRef,
+  deqOptions,
   modelKind,
   realNumber,
   wholeNumber,
@@ -28,6 +29,8 @@ interface TrainCliOptions {
   tying: ModelConfig['tying'];
   seed: number;
   budgetMb?: number;
+  tol?: number;
+  warmupSteps?: number;
   epochs: number;
   lr: number;
   weightDecay: number;
@@ -43,8 +46,8 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Train a model headless and write its curve as JSON');
   addModelOptions(cmd)
-    .option('--model <kind>', 'res | res-ckpt | rev | wtrev', modelKind, 'rev')
-    .option('--layers <L>', 'depth', wholeNumber(1), 8)
+    .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq', modelKind, 'rev')
+    .option('--layers <L>', "depth (deq: the solvers' iteration cap)", wholeNumber(1), 8)
     .option('--epochs <E>', 'epochs', wholeNumber(1), 20)
     .option('--lr <LR>', 'Adam learning rate', realNumber(0), DEFAULT_TRAIN.lr)
     .option('--weight-decay <WD>', 'Adam weight decay (L2)', realNumber(0), 0)
@@ -74,6 +77,7 @@ export function registerTrain(program: Command): void {
         groups: o.groups,
         dropout: o.dropout,
         tying: o.tying,
+        ...deqOptions(o),
       };
       const problems = configProblems(model);
       if (problems.length) throw new Error(problems.join(' '));

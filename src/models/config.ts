@@ -22,7 +22,14 @@ export interface ModelConfig {
   tying: Tying;
   /** Overrides the model's memory policy (tests compare policies on one network). */
   policy?: MemoryPolicy;
+  /** deq: tolerance on ‖F(Z) − Z‖ / min(‖F(Z)‖, ‖Z‖) for both fixed-point solves. */
+  tolerance?: number;
+  /** deq: training steps of the weight-tied unrolled network before the solver takes over. */
+  warmupSteps?: number;
 }
+
+/** deq's settings when the configuration leaves them out. */
+export const DEQ_DEFAULTS = { tolerance: 1e-4, warmupSteps: 0 } as const;
 
 /** What the data tells the model: input and output sizes. */
 export interface DataShape {
@@ -64,8 +71,10 @@ export function isReversible(model: ModelKind): boolean {
 export function configProblems(cfg: ModelConfig): string[] {
   const out: string[] = [];
   const int = (v: number) => Number.isInteger(v);
-  if (!int(cfg.layers) || cfg.layers < 1)
-    out.push(`Depth must be a whole number ≥ 1 (got ${cfg.layers}).`);
+  if (!int(cfg.layers) || cfg.layers < 1) {
+    const what = cfg.model === 'deq' ? 'The iteration cap (layers)' : 'Depth';
+    out.push(`${what} must be a whole number ≥ 1 (got ${cfg.layers}).`);
+  }
   if (!int(cfg.channels) || cfg.channels < 1) {
     out.push(`Channels must be a whole number ≥ 1 (got ${cfg.channels}).`);
   }
@@ -87,7 +96,17 @@ export function configProblems(cfg: ModelConfig): string[] {
       );
     }
   }
-  if (cfg.policy === 'reverse' && !isReversible(cfg.model)) {
+  if (cfg.tolerance !== undefined && !(cfg.tolerance > 0 && cfg.tolerance < 1)) {
+    out.push(`The solver tolerance must be a number between 0 and 1 (got ${cfg.tolerance}).`);
+  }
+  if (cfg.warmupSteps !== undefined && !(int(cfg.warmupSteps) && cfg.warmupSteps >= 0)) {
+    out.push(`Warm-up steps must be a whole number ≥ 0 (got ${cfg.warmupSteps}).`);
+  }
+  if (cfg.policy && cfg.model === 'deq') {
+    out.push(
+      'DEQ-GNN has no memory policy to choose: it keeps only the fixed point and the solver history.',
+    );
+  } else if (cfg.policy === 'reverse' && !isReversible(cfg.model)) {
     out.push(`The reverse memory policy needs a reversible model; ${cfg.model} is not.`);
   }
   return out;

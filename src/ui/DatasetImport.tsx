@@ -78,9 +78,11 @@ export interface DatasetImportProps {
   /** Called when a person picks a dataset to train on. */
   onSelect?: (ref: DatasetRef) => void;
   selected?: DatasetRef | null;
+  /** Called after a dataset was stored or deleted (so pickers can list it). */
+  onStoredChange?: () => void;
 }
 
-export function DatasetImport({ onSelect, selected }: DatasetImportProps) {
+export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImportProps) {
   const [stored, setStored] = useState<StoredDataset[]>([]);
   const [storageError, setStorageError] = useState<string | null>(null);
   const [progress, setProgress] = useState<ConvertProgress | null>(null);
@@ -97,7 +99,8 @@ export function DatasetImport({ onSelect, selected }: DatasetImportProps) {
     } catch (e) {
       setStorageError(storageProblem(e));
     }
-  }, []);
+    onStoredChange?.();
+  }, [onStoredChange]);
 
   useEffect(() => {
     let live = true;

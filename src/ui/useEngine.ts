@@ -1,17 +1,39 @@
-// Starts the engine worker once and keeps the page's view of it: adapter, memory, errors.
-import { useEffect, useState } from 'react';
-import { Comlink, startEngine, type EngineClient } from '../worker/client';
+// Starts the engine worker once and keeps the page's view of it: adapter, memory, and what went
+// wrong (GPU errors, a lost device and whether a new one came back), in words.
+import { useCallback, useEffect, useState } from 'react';
+import { Comlink, startEngine, type EngineClient, type EngineHandle } from '../worker/client';
 import type { InitResult } from '../worker/protocol';
 import type { MemorySnapshot } from '../gpu/tracked-allocator';
+
+export interface EngineMessage {
+  id: number;
+  kind: 'device-lost' | 'device-restored' | 'gpu-error' | 'info' | 'error';
+  text: string;
+}
 
 export interface EngineState {
   client: EngineClient | null;
   init: InitResult | null;
   memory: MemorySnapshot | null;
-  messages: { kind: string; text: string }[];
+  messages: EngineMessage[];
 }
 
-export function useEngine(): EngineState {
+export interface Engine extends EngineState {
+  say(kind: EngineMessage['kind'], text: string): void;
+  dismiss(id: number): void;
+}
+
+let nextMessage = 1;
+
+function lostWords(reason: string, message: string): string {
+  const why =
+    reason === 'destroyed'
+      ? 'it was shut down'
+      : 'the browser or the driver reset it (another tab, a driver update, or the GPU was overloaded)';
+  return `The GPU device was lost: ${why}.${message ? ` (${message})` : ''} A new device is being created.`;
+}
+
+export function useEngine(): Engine {
   const [state, setState] = useState<EngineState>({
     client: null,
     init: null,
@@ -19,38 +41,70 @@ export function useEngine(): EngineState {
     messages: [],
   });
 
+  const say = useCallback((kind: EngineMessage['kind'], text: string) => {
+    setState((s) => ({
+      ...s,
+      messages: [...s.messages.slice(-9), { id: nextMessage++, kind, text }],
+    }));
+  }, []);
+
+  const dismiss = useCallback((id: number) => {
+    setState((s) => ({ ...s, messages: s.messages.filter((m) => m.id !== id) }));
+  }, []);
+
   useEffect(() => {
-    let client: EngineClient;
-    try {
-      client = startEngine();
-    } catch (e) {
-      setState((s) => ({
-        ...s,
-        init: { ok: false, reason: 'error', message: `Could not start the engine worker: ${e}` },
-      }));
-      return;
-    }
+    let handle: EngineHandle;
     let alive = true;
-    const say = (kind: string, text: string) =>
-      alive && setState((s) => ({ ...s, messages: [...s.messages.slice(-19), { kind, text }] }));
+    try {
+      handle = startEngine();
+    } catch (e) {
+      queueMicrotask(
+        () =>
+          alive &&
+          setState((s) => ({
+            ...s,
+            init: {
+              ok: false,
+              reason: 'error',
+              message: `Could not start the engine worker: ${e}`,
+            },
+          })),
+      );
+      return () => {
+        alive = false;
+      };
+    }
+    const guarded =
+      <A extends unknown[]>(fn: (...a: A) => void) =>
+      (...a: A) => {
+        if (alive) fn(...a);
+      };
     const events = Comlink.proxy({
-      memory: (m: MemorySnapshot) => alive && setState((s) => ({ ...s, memory: m })),
-      gpuError: (message: string, kind: string) => say(kind, message),
-      deviceLost: (reason: string, message: string) =>
-        say('device-lost', `The GPU device was lost (${reason}). ${message}`.trim()),
+      memory: guarded((m: MemorySnapshot) => setState((s) => ({ ...s, memory: m }))),
+      gpuError: guarded((message: string, kind: string) =>
+        say('gpu-error', `The GPU reported a ${kind} error: ${message}`),
+      ),
+      deviceLost: guarded((reason: string, message: string) =>
+        say('device-lost', lostWords(reason, message)),
+      ),
+      deviceRestored: guarded((ok: boolean, message: string) =>
+        say(ok ? 'device-restored' : 'error', message),
+      ),
     });
+    const client = handle.api;
     client.init(events).then(
-      (init) =>
-        alive && setState((s) => ({ ...s, client, init, memory: init.ok ? init.memory : null })),
-      (e) =>
-        alive &&
+      guarded((init: InitResult) =>
+        setState((s) => ({ ...s, client, init, memory: init.ok ? init.memory : null })),
+      ),
+      guarded((e: unknown) =>
         setState((s) => ({ ...s, init: { ok: false, reason: 'error', message: String(e) } })),
+      ),
     );
     return () => {
       alive = false;
-      client[Comlink.releaseProxy]();
+      handle.terminate();
     };
-  }, []);
+  }, [say]);
 
-  return state;
+  return { ...state, say, dismiss };
 }

@@ -1,0 +1,188 @@
+// The GPU Broyden solver on maps whose fixed point is known in closed form, its stopping
+// bookkeeping, and its refusal to hide a blow-up.
+import { describe, expect, it } from 'vitest';
+import type { GpuRuntime } from '../../gpu/runtime';
+import type { Tensor } from '../../gpu/tensor';
+import { add, fill, scale } from '../../kernels/elementwise';
+import { matmul } from '../../kernels/gemm';
+import { expectNoGpuErrors, randomArray, sharedRuntime } from '../../testing/gpu-fixture';
+import { broydenSolve, SolverDivergedError } from './broyden';
+
+const N = 7;
+const D = 6;
+
+/** Φ(z) = z·W + B, W scaled to spectral norm about `scale` (above 1: plain iteration diverges). */
+function affineMap(rt: GpuRuntime, scale: number, seed: number) {
+  const w = randomArray(D * D, seed, -1, 1).map((v) => (v * scale) / Math.sqrt(D));
+  const b = randomArray(N * D, seed + 1, -1, 1);
+  const W = rt.upload(w, D, D, 'workspace', { label: 'test W' });
+  const B = rt.upload(b, N, D, 'workspace', { label: 'test B' });
+  const phi = (z: Tensor, out: Tensor) => {
+    matmul(rt, z, W, out);
+    add(rt, out, B, out);
+  };
+  // Each row solves z (I − W) = b: (I − W)ᵀ zᵀ = bᵀ, by Gaussian elimination in float64.
+  const exact = new Float64Array(N * D);
+  for (let r = 0; r < N; r++) {
+    const A = Array.from({ length: D }, (_, i) =>
+      Array.from({ length: D }, (_, j) => (i === j ? 1 : 0) - w[j * D + i]),
+    );
+    const y = Array.from({ length: D }, (_, i) => b[r * D + i]);
+    for (let c = 0; c < D; c++) {
+      let p = c;
+      for (let i = c + 1; i < D; i++) if (Math.abs(A[i][c]) > Math.abs(A[p][c])) p = i;
+      [A[c], A[p]] = [A[p], A[c]];
+      [y[c], y[p]] = [y[p], y[c]];
+      for (let i = c + 1; i < D; i++) {
+        const f = A[i][c] / A[c][c];
+        for (let j = c; j < D; j++) A[i][j] -= f * A[c][j];
+        y[i] -= f * y[c];
+      }
+    }
+    for (let i = D - 1; i >= 0; i--) {
+      let s = y[i];
+      for (let j = i + 1; j < D; j++) s -= A[i][j] * exact[r * D + j];
+      exact[r * D + i] = s / A[i][i];
+    }
+  }
+  return { phi, exact, release: () => rt.release(W, B) };
+}
+
+function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < b.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+describe('Broyden fixed-point solver (GPU)', () => {
+  for (const scale of [0.5, 1.8]) {
+    it(`affine map, spectral scale ${scale}: reaches rel 1e-5 and the exact fixed point within 1e-4`, async () => {
+      const rt = await sharedRuntime();
+      const map = affineMap(rt, scale, 11);
+      const out = await broydenSolve(rt, N, D, map.phi, {
+        name: 'test',
+        maxIterations: 100,
+        tolerance: 1e-5,
+      });
+      const z = (await rt.read(out.solution)) as Float32Array;
+      rt.release(out.solution);
+      map.release();
+      expect(out.converged).toBe(true);
+      expect(out.residual).toBeLessThan(1e-5);
+      expect(out.trace.length).toBe(out.iterations);
+      expect(out.trace.at(-1)).toBe(out.residual);
+      expect(relDiff(z, map.exact)).toBeLessThan(1e-4);
+      rt.allocator.assertNoLeaks();
+      await expectNoGpuErrors(rt);
+    });
+  }
+
+  it('stops at the iteration that met the tolerance whatever the check interval', async () => {
+    const rt = await sharedRuntime();
+    const map = affineMap(rt, 0.9, 3);
+    const runs = [];
+    for (const checkEvery of [1, 3, 7]) {
+      const out = await broydenSolve(rt, N, D, map.phi, {
+        name: 'test',
+        maxIterations: 100,
+        tolerance: 1e-4,
+        checkEvery,
+      });
+      runs.push({ ...out, z: (await rt.read(out.solution)) as Float32Array });
+      rt.release(out.solution);
+    }
+    map.release();
+    for (const r of runs.slice(1)) {
+      expect(r.iterations).toBe(runs[0].iterations);
+      expect(r.residual).toBe(runs[0].residual);
+      expect([...r.z]).toEqual([...runs[0].z]);
+    }
+    rt.allocator.assertNoLeaks();
+  });
+
+  it('reports a cap reached before the tolerance as unconverged, with its best residual', async () => {
+    const rt = await sharedRuntime();
+    const map = affineMap(rt, 1.8, 5);
+    const out = await broydenSolve(rt, N, D, map.phi, {
+      name: 'test',
+      maxIterations: 3,
+      tolerance: 1e-6,
+    });
+    rt.release(out.solution);
+    map.release();
+    expect(out.converged).toBe(false);
+    expect(out.iterations).toBe(3);
+    expect(out.trace).toHaveLength(3);
+    expect(out.residual).toBe(Math.min(...out.trace));
+    rt.allocator.assertNoLeaks();
+  });
+
+  it('throws a plain explanation when the residual becomes NaN, and frees its buffers', async () => {
+    const rt = await sharedRuntime();
+    const solve = broydenSolve(rt, N, D, (_z, out) => fill(rt, out, NaN), {
+      name: 'forward',
+      maxIterations: 20,
+      tolerance: 1e-4,
+    });
+    await expect(solve).rejects.toThrow(SolverDivergedError);
+    await expect(
+      broydenSolve(rt, N, D, (_z, out) => fill(rt, out, NaN), {
+        name: 'forward',
+        maxIterations: 20,
+        tolerance: 1e-4,
+      }),
+    ).rejects.toThrow(/forward fixed-point solve diverged at iteration 1.*became NaN or infinite/);
+    await expect(
+      broydenSolve(rt, N, D, (_z, out) => fill(rt, out, Infinity), {
+        name: 'backward',
+        maxIterations: 20,
+        tolerance: 1e-4,
+      }),
+    ).rejects.toThrow(/backward fixed-point solve diverged at iteration 1.*became NaN or infinite/);
+    rt.allocator.assertNoLeaks();
+    await expectNoGpuErrors(rt);
+  });
+
+  /** The affine map, except that the given calls return −10·z: a residual of 11·‖z‖ / ‖z‖. */
+  function misbehaving(rt: GpuRuntime, bad: number[]) {
+    const map = affineMap(rt, 0.9, 3);
+    let calls = 0;
+    const phi = (z: Tensor, out: Tensor) => {
+      if (bad.includes(++calls)) scale(rt, -10, z, out);
+      else map.phi(z, out);
+    };
+    return { ...map, phi };
+  }
+
+  it('restarts from the best iterate after a residual jump, and still converges', async () => {
+    const rt = await sharedRuntime();
+    const map = misbehaving(rt, [7]);
+    const out = await broydenSolve(rt, N, D, map.phi, {
+      name: 'test',
+      maxIterations: 100,
+      tolerance: 1e-5,
+    });
+    const z = (await rt.read(out.solution)) as Float32Array;
+    rt.release(out.solution);
+    map.release();
+    expect(out.trace[5]).toBeCloseTo(11, 4);
+    expect(out.restarts).toBe(1);
+    expect(out.converged).toBe(true);
+    expect(relDiff(z, map.exact)).toBeLessThan(1e-4);
+    rt.allocator.assertNoLeaks();
+  });
+
+  it(`calls a residual that keeps jumping above 1 diverging (after repeated restarts)`, async () => {
+    const rt = await sharedRuntime();
+    const map = misbehaving(rt, [7, 10, 13]);
+    await expect(
+      broydenSolve(rt, N, D, map.phi, { name: 'backward', maxIterations: 100, tolerance: 1e-7 }),
+    ).rejects.toThrow(/backward fixed-point solve diverged at iteration 12: .* kept growing/);
+    map.release();
+    rt.allocator.assertNoLeaks();
+  });
+});

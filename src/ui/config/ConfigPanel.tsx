@@ -1,0 +1,280 @@
+// Every setting of a run, each with its problems beside it, and the short lessons that go with them.
+import { useId } from 'react';
+import {
+  isReversible,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+  type ModelKind,
+} from '../../models/config';
+import type { StoredDataset } from '../../graph/store';
+import {
+  BudgetExplain,
+  GroupsExplain,
+  InverseExplain,
+  MemoryExplain,
+  ModelsExplain,
+  PartsExplain,
+} from '../learn/explanations';
+import type { Problem, ProblemField, RunConfig } from '../state/run-config';
+import { DatasetPicker } from './DatasetPicker';
+import { DepthControl } from './DepthControl';
+import { NumberField } from './NumberField';
+import type { ManifestState } from './use-datasets';
+
+const MODEL_WORDS: Record<ModelKind, string> = {
+  res: 'res — residual (stores activations)',
+  'res-ckpt': 'res-ckpt — residual with checkpointing',
+  rev: 'rev — reversible (RevGNN)',
+  wtrev: 'wtrev — reversible, weights tied',
+  deq: 'deq — deep equilibrium (DEQ-GNN)',
+};
+
+const OP_WORDS: Record<string, string> = {
+  gcn: 'GCN',
+  sage: 'GraphSAGE (mean)',
+  gen: 'GEN (DeeperGCN)',
+};
+
+interface Props {
+  cfg: RunConfig;
+  onChange(fn: (c: RunConfig) => RunConfig): void;
+  problems: Problem[];
+  stored: StoredDataset[];
+  manifest: ManifestState & { loading: boolean };
+  disabled: boolean;
+}
+
+function Select<T extends string>(p: {
+  label: string;
+  value: T;
+  options: readonly T[];
+  words?: Record<string, string>;
+  onChange(v: T): void;
+  problems?: string[];
+  testId?: string;
+}) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{p.label}</label>
+      <select
+        id={id}
+        value={p.value}
+        data-testid={p.testId}
+        aria-invalid={!!p.problems?.length}
+        onChange={(e) => p.onChange(e.target.value as T)}
+      >
+        {p.options.map((o) => (
+          <option key={o} value={o}>
+            {p.words?.[o] ?? o}
+          </option>
+        ))}
+      </select>
+      {!!p.problems?.length && (
+        <div className="field-problem" role="alert">
+          {p.problems.join(' ')}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disabled }: Props) {
+  const at = (f: ProblemField) => problems.filter((p) => p.field === f).map((p) => p.text);
+  const setModel = (patch: Partial<ModelConfig>) =>
+    onChange((c) => ({ ...c, model: { ...c.model, ...patch } }));
+  const m = cfg.model;
+  const rev = isReversible(m.model);
+  const num = (v: number | null, fallback: number) => (v === null ? fallback : v);
+
+  return (
+    <section className="panel config" aria-labelledby="config-title" data-testid="config-panel">
+      <h2 id="config-title">Configure</h2>
+      <fieldset disabled={disabled} className="plain">
+        <DatasetPicker
+          value={cfg.dataset}
+          shards={cfg.shards}
+          stored={stored}
+          manifest={manifest}
+          problems={[...at('dataset'), ...at('shards')]}
+          onChange={(dataset, shards) => onChange((c) => ({ ...c, dataset, shards }))}
+        />
+
+        <fieldset>
+          <legend>Model</legend>
+          <Select
+            label="Model"
+            value={m.model}
+            options={MODEL_KINDS}
+            words={MODEL_WORDS}
+            onChange={(model) => setModel({ model })}
+            problems={at('model')}
+            testId="model-select"
+          />
+          <ModelsExplain />
+          <Select
+            label="Operator"
+            value={m.op}
+            options={OP_KINDS}
+            words={OP_WORDS}
+            onChange={(op) => setModel({ op })}
+            problems={at('op')}
+            testId="op-select"
+          />
+          {m.op === 'gen' && (
+            <Select
+              label="GEN aggregation"
+              value={m.aggregation}
+              options={['softmax', 'max'] as const}
+              onChange={(aggregation) => setModel({ aggregation })}
+            />
+          )}
+          <DepthControl
+            value={m.layers}
+            onChange={(layers) => setModel({ layers })}
+            problems={at('layers')}
+            label={
+              m.model === 'deq' ? 'Iteration cap (deq: at most this many solver steps)' : undefined
+            }
+          />
+          {m.model === 'deq' && (
+            <div className="row">
+              <NumberField
+                label="Solver tolerance"
+                value={m.tolerance ?? null}
+                allowEmpty
+                min={0}
+                placeholder="model default"
+                onChange={(v) => setModel({ tolerance: v ?? undefined })}
+                problems={at('tolerance')}
+                testId="tolerance-input"
+              />
+              <NumberField
+                label="Warm-up steps"
+                value={m.warmupSteps ?? null}
+                allowEmpty
+                min={0}
+                step={1}
+                placeholder="model default"
+                onChange={(v) => setModel({ warmupSteps: v ?? undefined })}
+                problems={at('warmup')}
+                testId="warmup-input"
+              />
+            </div>
+          )}
+          <MemoryExplain />
+          <div className="row">
+            <NumberField
+              label="Channels"
+              value={m.channels}
+              min={1}
+              step={1}
+              onChange={(v) => setModel({ channels: num(v, m.channels) })}
+              problems={at('channels')}
+              testId="channels-input"
+            />
+            <NumberField
+              label="Groups"
+              value={m.groups}
+              min={1}
+              step={1}
+              onChange={(v) => setModel({ groups: num(v, m.groups) })}
+              problems={at('groups')}
+              disabled={!rev}
+              hint={rev ? undefined : 'only reversible models use groups'}
+              testId="groups-input"
+            />
+          </div>
+          {rev && <GroupsExplain />}
+          {rev && <InverseExplain />}
+          {m.model === 'wtrev' && (
+            <Select
+              label="Weight tying"
+              value={m.tying}
+              options={['first-untied', 'all'] as const}
+              words={{
+                'first-untied': 'first block untied, the rest shared (the paper’s counts)',
+                all: 'every block shared',
+              }}
+              onChange={(tying) => setModel({ tying })}
+            />
+          )}
+          <NumberField
+            label="Dropout"
+            value={m.dropout}
+            min={0}
+            max={0.99}
+            step={0.05}
+            onChange={(v) => setModel({ dropout: num(v, m.dropout) })}
+            problems={at('dropout')}
+            testId="dropout-input"
+          />
+        </fieldset>
+
+        <fieldset>
+          <legend>Training</legend>
+          <div className="row">
+            <NumberField
+              label="Learning rate"
+              value={cfg.lr}
+              min={0}
+              step={0.001}
+              onChange={(v) => onChange((c) => ({ ...c, lr: num(v, c.lr) }))}
+              problems={at('lr')}
+              testId="lr-input"
+            />
+            <NumberField
+              label="Epochs"
+              value={cfg.epochs}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, epochs: num(v, c.epochs) }))}
+              problems={at('epochs')}
+              testId="epochs-input"
+            />
+          </div>
+          <div className="row">
+            <NumberField
+              label="Parts per epoch"
+              value={cfg.parts}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, parts: num(v, c.parts) }))}
+              problems={at('parts')}
+              testId="parts-input"
+            />
+            <NumberField
+              label="Seed"
+              value={cfg.seed}
+              min={0}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, seed: num(v, c.seed) }))}
+              problems={at('seed')}
+              testId="seed-input"
+            />
+          </div>
+          <PartsExplain />
+        </fieldset>
+
+        <fieldset>
+          <legend>Memory</legend>
+          <NumberField
+            label="Budget"
+            suffix="MiB"
+            value={cfg.budgetMiB}
+            allowEmpty
+            min={0}
+            step={1}
+            placeholder="the whole GPU"
+            onChange={(v) => onChange((c) => ({ ...c, budgetMiB: v }))}
+            problems={at('budget')}
+            hint="Simulates a smaller GPU. Empty: no limit but the device’s."
+            testId="budget-input"
+          />
+          <BudgetExplain />
+        </fieldset>
+      </fieldset>
+    </section>
+  );
+}

@@ -1,0 +1,154 @@
+// One training run as the page sees it: it starts the run in the worker and turns the worker's
+// events into state; when the run ends, the run goes into the history.
+import { useCallback, useRef, useState } from 'react';
+import type { LoadProgress } from '../../graph/load';
+import type { EpochRecord } from '../../train/trainer';
+import { Comlink, type EngineClient } from '../../worker/client';
+import type {
+  RunListener,
+  RunResult,
+  RunStarted,
+  RunStep,
+  TimelineSeries,
+} from '../../worker/protocol';
+import { newRunId, type RunRecord } from '../state/history-store';
+import { runSpec, type RunConfig } from '../state/run-config';
+
+export type RunPhase = 'idle' | 'loading' | 'running' | 'paused' | 'stopping' | 'finished';
+
+export interface RunView {
+  phase: RunPhase;
+  config: RunConfig | null;
+  loading: LoadProgress | null;
+  started: RunStarted | null;
+  epochs: EpochRecord[];
+  step: RunStep | null;
+  result: RunResult | null;
+  /** The latest news about device loss and recovery. */
+  notice: string | null;
+  /** The call itself failed (the worker is gone or busy). */
+  error: string | null;
+  /** The most bytes in use so far (from the meter, after each epoch). */
+  peakBytes: number;
+}
+
+const IDLE: RunView = {
+  phase: 'idle',
+  config: null,
+  loading: null,
+  started: null,
+  epochs: [],
+  step: null,
+  result: null,
+  notice: null,
+  error: null,
+  peakBytes: 0,
+};
+
+export interface RunHandle {
+  view: RunView;
+  start(cfg: RunConfig, fromLoadedWeights: boolean): Promise<void>;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN;
+}
+
+export function useRun(
+  client: EngineClient | null,
+  adapter: string,
+  onTimeline: (t: TimelineSeries) => void,
+  onFinished: (r: RunRecord) => void,
+): RunHandle {
+  const [view, setView] = useState<RunView>(IDLE);
+  const token = useRef(0);
+
+  const start = useCallback(
+    async (cfg: RunConfig, fromLoadedWeights: boolean) => {
+      if (!client) return;
+      const mine = ++token.current;
+      setView({ ...IDLE, phase: 'loading', config: cfg });
+      // Events come over their own channel and may trail the final result: once the run is
+      // finished, the result is the truth and late events are ignored.
+      const live = (fn: (v: RunView) => RunView) =>
+        setView((v) => (token.current === mine && v.phase !== 'finished' ? fn(v) : v));
+      const listener: RunListener = {
+        loading: (p) => live((v) => ({ ...v, loading: p })),
+        started: (info) =>
+          live((v) => ({ ...v, phase: 'running', started: info, epochs: info.history })),
+        step: (s) => live((v) => ({ ...v, step: s })),
+        epoch: (rec, memory) =>
+          live((v) => ({
+            ...v,
+            epochs: [...v.epochs.filter((e) => e.epoch < rec.epoch), rec],
+            peakBytes: Math.max(v.peakBytes, memory.peakInUseBytes),
+          })),
+        timeline: (t) => {
+          if (token.current === mine) onTimeline(t);
+        },
+        paused: (p) =>
+          live((v) => (v.phase === 'stopping' ? v : { ...v, phase: p ? 'paused' : 'running' })),
+        recovering: (msg) => live((v) => ({ ...v, notice: msg })),
+        recovered: (epoch, msg) =>
+          live((v) => ({ ...v, notice: msg, epochs: v.epochs.filter((e) => e.epoch <= epoch) })),
+      };
+      let result: RunResult;
+      try {
+        result = await client.train(runSpec(cfg, fromLoadedWeights), Comlink.proxy(listener));
+      } catch (e) {
+        if (token.current === mine)
+          setView((v) => ({
+            ...v,
+            phase: 'finished',
+            error: `The engine could not run this: ${e instanceof Error ? e.message : String(e)}`,
+          }));
+        return;
+      }
+      if (token.current !== mine) return;
+      setView((v) => ({
+        ...v,
+        phase: 'finished',
+        result,
+        epochs: result.epochs,
+        peakBytes: Math.max(v.peakBytes, result.peakBytes),
+      }));
+      // A run that never got going (a configuration the engine refused) is not kept.
+      if (!result.began && result.status !== 'oom') return;
+      onFinished({
+        id: newRunId(),
+        createdAt: Date.now(),
+        dataset:
+          result.dataset?.name ??
+          (cfg.dataset.kind === 'builtin' ? cfg.dataset.name : cfg.dataset.id),
+        metric: result.dataset?.metric ?? 'accuracy',
+        config: cfg,
+        status: result.status,
+        message: result.message,
+        params: result.params,
+        peakBytes: result.peakBytes,
+        peakByTag: result.peakByTag,
+        msPerEpoch: mean(result.epochs.slice(result.startEpoch).map((e) => e.ms)),
+        best: result.best,
+        epochs: result.epochs,
+        adapter,
+        recoveries: result.recoveries,
+      });
+    },
+    [client, adapter, onTimeline, onFinished],
+  );
+
+  const pause = useCallback(() => void client?.pause(), [client]);
+  const resume = useCallback(() => void client?.resume(), [client]);
+  const stop = useCallback(() => {
+    setView((v) =>
+      v.phase === 'finished' || v.phase === 'idle' ? v : { ...v, phase: 'stopping' },
+    );
+    void client?.resume();
+    void client?.stop();
+  }, [client]);
+
+  return { view, start, pause, resume, stop };
+}
