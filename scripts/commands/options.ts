@@ -88,11 +88,36 @@ export function dataRef(value: string): DataRef {
 }
 
 /** The deq settings given on the command line (absent ones keep the model's defaults). */
-export function deqOptions(o: {
+/** What addModelOptions parses. */
+export interface ModelCliOptions {
+  data: string;
+  op: ModelConfig['op'];
+  aggr: ModelConfig['aggregation'];
+  channels: number;
+  groups: number;
+  dropout: number;
+  tying: ModelConfig['tying'];
+  seed: number;
+  budgetMb?: number;
   tol?: number;
   warmupSteps?: number;
-}): Pick<ModelConfig, 'tolerance' | 'warmupSteps'> {
+}
+
+/** The model configuration the options describe, for one model kind and depth. */
+export function modelConfig(
+  o: ModelCliOptions,
+  model: ModelConfig['model'],
+  layers: number,
+): ModelConfig {
   return {
+    model,
+    op: o.op,
+    aggregation: o.aggr,
+    layers,
+    channels: o.channels,
+    groups: o.groups,
+    dropout: o.dropout,
+    tying: o.tying,
     ...(o.tol !== undefined ? { tolerance: o.tol } : {}),
     ...(o.warmupSteps !== undefined ? { warmupSteps: o.warmupSteps } : {}),
   };

@@ -9,27 +9,17 @@ import {
   addModelOptions,
   budgetBytes,
   dataRef,
-  deqOptions,
+  modelConfig,
+  type ModelCliOptions,
   list,
   modelKind,
   wholeNumber,
 } from './options.ts';
 import { writeJson } from './train.ts';
 
-interface SweepCliOptions {
-  data: string;
+interface SweepCliOptions extends ModelCliOptions {
   models: ModelConfig['model'][];
   layers: number[];
-  op: ModelConfig['op'];
-  aggr: ModelConfig['aggregation'];
-  channels: number;
-  groups: number;
-  dropout: number;
-  tying: ModelConfig['tying'];
-  seed: number;
-  budgetMb?: number;
-  tol?: number;
-  warmupSteps?: number;
   out?: string;
 }
 
@@ -50,17 +40,7 @@ export function registerSweep(program: Command): void {
       const data = dataRef(o.data);
       const args: SweepArgs = {
         data: data.ref,
-        base: {
-          model: 'rev',
-          op: o.op,
-          aggregation: o.aggr,
-          layers: 1,
-          channels: o.channels,
-          groups: o.groups,
-          dropout: o.dropout,
-          tying: o.tying,
-          ...deqOptions(o),
-        },
+        base: modelConfig(o, 'rev', 1),
         models: o.models,
         layers: o.layers,
         seed: o.seed,

@@ -11,26 +11,16 @@ import {
   addModelOptions,
   budgetBytes,
   dataRef,
-  deqOptions,
+  modelConfig,
+  type ModelCliOptions,
   modelKind,
   realNumber,
   wholeNumber,
 } from './options.ts';
 
-interface TrainCliOptions {
-  data: string;
+interface TrainCliOptions extends ModelCliOptions {
   model: ModelConfig['model'];
-  op: ModelConfig['op'];
-  aggr: ModelConfig['aggregation'];
   layers: number;
-  channels: number;
-  groups: number;
-  dropout: number;
-  tying: ModelConfig['tying'];
-  seed: number;
-  budgetMb?: number;
-  tol?: number;
-  warmupSteps?: number;
   epochs: number;
   lr: number;
   weightDecay: number;
@@ -68,17 +58,7 @@ export function registerTrain(program: Command): void {
     .option('--out <file>', 'write the JSON here (default: stdout)')
     .action(async (o: TrainCliOptions) => {
       const data = dataRef(o.data);
-      const model: ModelConfig = {
-        model: o.model,
-        op: o.op,
-        aggregation: o.aggr,
-        layers: o.layers,
-        channels: o.channels,
-        groups: o.groups,
-        dropout: o.dropout,
-        tying: o.tying,
-        ...deqOptions(o),
-      };
+      const model = modelConfig(o, o.model, o.layers);
       const problems = configProblems(model);
       if (problems.length) throw new Error(problems.join(' '));
       const args: TrainArgs = {

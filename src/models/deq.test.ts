@@ -18,7 +18,8 @@ import { releaseBatch, uploadBatch } from '../train/batch';
 import { taskLoss } from '../train/task-loss';
 import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
 import { graphTrainData, trainData } from '../train/train-data';
-import { expectNoGpuErrors, rng, sharedRuntime } from '../testing/gpu-fixture';
+import { expectFiniteDifferences, jitterWeights } from '../testing/finite-diff';
+import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { configProblems, DEFAULT_MODEL, type ModelConfig } from './config';
 import { DeqNetwork, WARMUP_DEPTH } from './deq';
@@ -165,32 +166,19 @@ describe('DEQ implicit gradients', () => {
       const sub = randomSubgraph(c.graph);
       const cfg = { ...BASE, ...c.cfg } as ModelConfig;
       const { weights, shapes } = await gpuStep(sub, cfg);
-      // Off the initial point: zero biases put featureless rows on LayerNorm's and ReLU's kinks.
-      const jitter = rng(7);
-      for (const w of weights.values())
-        for (let i = 0; i < w.length; i++) w[i] += 0.1 * (jitter() - 0.5);
+      jitterWeights(weights);
       const opts = { dropout: cfg.dropout, seed: DROPOUT_SEED, tolerance: 1e-14 };
       const { grads } = deqReferenceStep(sub, cfg, weights, shapes, opts);
-      const pick = rng(99);
-      const h = 1e-6;
-      for (const [name, w] of weights) {
-        const g = grads.get(name)!;
-        const scale = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        for (let t = 0; t < 2; t++) {
-          const i = Math.floor(pick() * w.length);
-          const keep = w[i];
-          w[i] = keep + h;
-          const up = deqReferenceLoss(sub, cfg, weights, shapes, opts);
-          w[i] = keep - h;
-          const down = deqReferenceLoss(sub, cfg, weights, shapes, opts);
-          w[i] = keep;
-          const fd = (up - down) / (2 * h);
-          expect(
-            Math.abs(fd - g[i]) / Math.max(Math.abs(g[i]), scale, 1e-8),
-            `${name}[${i}]`,
-          ).toBeLessThanOrEqual(1e-6);
-        }
-      }
+      expectFiniteDifferences(
+        weights,
+        grads,
+        () => deqReferenceLoss(sub, cfg, weights, shapes, opts),
+        {
+          h: 1e-6,
+          tol: 1e-6,
+          perTensor: 2,
+        },
+      );
     });
 
     it(`${c.name}: GPU loss within 1e-5 and every gradient within 1e-4 (max |Δ| / max |g|) of the reference`, async () => {

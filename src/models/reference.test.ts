@@ -6,7 +6,8 @@ import { stepContext } from '../nn/context';
 import { referenceStep, type Weights } from '../reference/model';
 import { releaseBatch, uploadBatch } from '../train/batch';
 import { taskLoss } from '../train/task-loss';
-import { expectNoGpuErrors, rng, sharedRuntime } from '../testing/gpu-fixture';
+import { expectFiniteDifferences, jitterWeights } from '../testing/finite-diff';
+import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { DEFAULT_MODEL, type ModelConfig } from './config';
 import { Network } from './network';
@@ -104,34 +105,19 @@ describe('float64 reference against finite differences', () => {
       const sub = randomSubgraph(c.graph);
       const cfg = { ...BASE, ...c.cfg } as ModelConfig;
       const { weights, shapes } = await gpuStep(sub, cfg);
-      // Move off the initial point: zero biases make featureless nodes' rows exactly zero, where
-      // LayerNorm outputs 0 and ReLU sits on its kink (finite differences see half a slope there).
-      const jitter = rng(7);
-      for (const w of weights.values())
-        for (let i = 0; i < w.length; i++) w[i] += 0.1 * (jitter() - 0.5);
+      jitterWeights(weights);
       const opts = { dropout: cfg.dropout, seed: DROPOUT_SEED };
       const { grads } = referenceStep(sub, cfg, weights, shapes, opts);
-      const pick = rng(99);
-      const h = 1e-6;
-      for (const [name, w] of weights) {
-        const g = grads.get(name)!;
-        const scale = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        // A few entries per tensor keep the run short; every tensor is checked.
-        for (let t = 0; t < 3; t++) {
-          const i = Math.floor(pick() * w.length);
-          const keep = w[i];
-          w[i] = keep + h;
-          const up = referenceStep(sub, cfg, weights, shapes, opts).loss;
-          w[i] = keep - h;
-          const down = referenceStep(sub, cfg, weights, shapes, opts).loss;
-          w[i] = keep;
-          const fd = (up - down) / (2 * h);
-          expect(
-            Math.abs(fd - g[i]) / Math.max(Math.abs(g[i]), scale, 1e-8),
-            `${name}[${i}]`,
-          ).toBeLessThanOrEqual(1e-5);
-        }
-      }
+      expectFiniteDifferences(
+        weights,
+        grads,
+        () => referenceStep(sub, cfg, weights, shapes, opts).loss,
+        {
+          h: 1e-6,
+          tol: 1e-5,
+          perTensor: 3,
+        },
+      );
     });
   }
 });

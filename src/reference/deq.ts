@@ -3,14 +3,12 @@
 // two agree only if both find the same Z*), and the implicit gradient by the textbook route —
 // solve the adjoint g = (∂F/∂Z)ᵀ·g + dL/dZ*, then one vector–Jacobian product for the parameters.
 // Finite differences of the converged loss check this reference itself.
-import { gcnNormalized, meanWeights } from '../graph/normalize';
-import type { Csr, Subgraph } from '../graph/types';
+import type { Subgraph } from '../graph/types';
 import { SPLIT_TRAIN } from '../graph/types';
 import type { ModelConfig } from '../models/config';
-import { GEN_BETA, GEN_EPS } from '../nn/ops/gen';
 import { Tape, type Var } from './autograd';
 import { dropoutMaskRef } from './dropout';
-import type { Weights } from './model';
+import { paramLeaves, RefGraph, type Params, type Weights } from './layers';
 
 export interface DeqRefOptions {
   dropout: number;
@@ -35,15 +33,12 @@ export interface DeqRefResult {
   x: Float64Array;
 }
 
-type Params = (name: string) => Var;
-
 /** The network's pieces, each recorded on whichever tape the caller passes. */
 class DeqReference {
   readonly N: number;
   readonly D: number;
   private readonly mask: Float64Array | null;
-  private readonly gcn: Csr | null;
-  private readonly mean: Csr | null;
+  private readonly graph: RefGraph;
 
   constructor(
     readonly sub: Subgraph,
@@ -58,75 +53,20 @@ class DeqReference {
       opts.dropout > 0
         ? dropoutMaskRef(this.N, this.D, { seed: opts.seed, p: opts.dropout })
         : null;
-    this.gcn = cfg.op === 'gcn' ? gcnNormalized(sub.adj) : null;
-    this.mean = cfg.op === 'sage' ? meanWeights(sub.adj) : null;
+    this.graph = new RefGraph(sub, cfg);
   }
 
   /** Leaves for the weights on one tape; the map collects their gradients afterwards. */
   params(tape: Tape): { P: Params; vars: Map<string, Var> } {
-    const vars = new Map<string, Var>();
-    const P = (name: string) => {
-      let v = vars.get(name);
-      if (!v) {
-        const w = this.weights.get(name);
-        const s = this.shapes.get(name);
-        if (!w || !s) throw new Error(`deq reference: no weights for "${name}"`);
-        v = tape.leaf(s[0], s[1], w);
-        vars.set(name, v);
-      }
-      return v;
-    };
-    return { P, vars };
+    return paramLeaves(tape, this.weights, this.shapes);
   }
 
   encode(tape: Tape, P: Params): { x: Var; edges: Var | null } {
-    const { sub, N } = this;
-    const f = sub.features;
-    const enc =
-      f.kind === 'dense'
-        ? tape.matmul(tape.leaf(N, f.dim, f.data), P('encoder.weight'))
-        : tape.spmm(f.csr, P('encoder.weight'));
-    const x = tape.addBias(enc, P('encoder.bias'));
-    const edges =
-      this.cfg.op === 'gen' && sub.edgeFeatures
-        ? tape.addBias(
-            tape.matmul(
-              tape.leaf(sub.adj.colIdx.length, sub.edgeFeatures.dim, sub.edgeFeatures.data),
-              P('edge_encoder.weight'),
-            ),
-            P('edge_encoder.bias'),
-          )
-        : null;
-    return { x, edges };
+    return this.graph.encode(tape, P);
   }
 
   private conv(tape: Tape, P: Params, name: string, h: Var, edges: Var | null): Var {
-    switch (this.cfg.op) {
-      case 'gcn':
-        return tape.addBias(
-          tape.spmm(this.gcn!, tape.matmul(h, P(`${name}.weight`))),
-          P(`${name}.bias`),
-        );
-      case 'sage':
-        return tape.addBias(
-          tape.add(
-            tape.matmul(h, P(`${name}.root`)),
-            tape.matmul(tape.spmm(this.mean!, h), P(`${name}.neigh`)),
-          ),
-          P(`${name}.bias`),
-        );
-      case 'gen': {
-        const agg = tape.genAggregate(
-          this.sub.adj,
-          h,
-          edges,
-          this.cfg.aggregation,
-          GEN_EPS,
-          GEN_BETA,
-        );
-        return tape.addBias(tape.matmul(tape.add(h, agg), P(`${name}.weight`)), P(`${name}.bias`));
-      }
-    }
+    return this.graph.conv(tape, P, name, h, edges);
   }
 
   private dropout(tape: Tape, v: Var): Var {

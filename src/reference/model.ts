@@ -1,16 +1,15 @@
 // The float64 reference of the whole network (encoder → blocks → head → loss), written as a plain
 // forward on the autodiff tape. Given the GPU network's weights it must reproduce its loss and
 // gradients; finite differences check the reference itself.
-import { gcnNormalized, meanWeights } from '../graph/normalize';
 import type { Subgraph } from '../graph/types';
 import { SPLIT_TRAIN } from '../graph/types';
 import type { ModelConfig } from '../models/config';
 import { isReversible } from '../models/config';
-import { GEN_BETA, GEN_EPS } from '../nn/ops/gen';
 import { dropoutMaskRef } from './dropout';
 import { Tape, type Var } from './autograd';
+import { paramLeaves, RefGraph, type Weights } from './layers';
 
-export type Weights = Map<string, Float64Array>;
+export type { Weights };
 
 export interface ReferenceResult {
   loss: number;
@@ -25,19 +24,7 @@ export function referenceStep(
   opts: { dropout: number; seed: number },
 ): ReferenceResult {
   const tape = new Tape();
-  const vars = new Map<string, Var>();
-  // Tied parameters are one Var, so their gradients sum over the layers that share them.
-  const P = (name: string): Var => {
-    let v = vars.get(name);
-    if (!v) {
-      const w = weights.get(name);
-      const s = shapes.get(name);
-      if (!w || !s) throw new Error(`reference: no weights for "${name}"`);
-      v = tape.leaf(s[0], s[1], w);
-      vars.set(name, v);
-    }
-    return v;
-  };
+  const { P, vars } = paramLeaves(tape, weights, shapes);
   const N = sub.numNodes;
   const D = cfg.channels;
   const mask = opts.dropout > 0 ? dropoutMaskRef(N, D, { seed: opts.seed, p: opts.dropout }) : null;
@@ -46,49 +33,20 @@ export function referenceStep(
     for (let r = 0; r < N; r++) for (let c = 0; c < w; c++) out[r * w + c] = mask![r * D + c0 + c];
     return out;
   };
-  const gcn = cfg.op === 'gcn' ? gcnNormalized(sub.adj) : null;
-  const mean = cfg.op === 'sage' ? meanWeights(sub.adj) : null;
-
-  // Encoders.
-  const f = sub.features;
-  const enc =
-    f.kind === 'dense'
-      ? tape.matmul(tape.leaf(N, f.dim, f.data), P('encoder.weight'))
-      : tape.spmm(f.csr, P('encoder.weight'));
-  let h = tape.addBias(enc, P('encoder.bias'));
-  const edges =
-    cfg.op === 'gen' && sub.edgeFeatures
-      ? tape.addBias(
-          tape.matmul(
-            tape.leaf(sub.adj.colIdx.length, sub.edgeFeatures.dim, sub.edgeFeatures.data),
-            P('edge_encoder.weight'),
-          ),
-          P('edge_encoder.bias'),
-        )
-      : null;
-
+  const graph = new RefGraph(sub, cfg);
+  const encoded = graph.encode(tape, P);
+  let h = encoded.x;
+  const edges = encoded.edges;
+  // Group i of a reversible block reads its own columns of the edge embedding.
   const op = (name: string, c: Var, group: number): Var => {
     const w = c.cols;
-    switch (cfg.op) {
-      case 'gcn':
-        return tape.addBias(
-          tape.spmm(gcn!, tape.matmul(c, P(`${name}.weight`))),
-          P(`${name}.bias`),
-        );
-      case 'sage':
-        return tape.addBias(
-          tape.add(
-            tape.matmul(c, P(`${name}.root`)),
-            tape.matmul(tape.spmm(mean!, c), P(`${name}.neigh`)),
-          ),
-          P(`${name}.bias`),
-        );
-      case 'gen': {
-        const e = edges ? tape.cols(edges, group * w, (group + 1) * w) : null;
-        const agg = tape.genAggregate(sub.adj, c, e, cfg.aggregation, GEN_EPS, GEN_BETA);
-        return tape.addBias(tape.matmul(tape.add(c, agg), P(`${name}.weight`)), P(`${name}.bias`));
-      }
-    }
+    return graph.conv(
+      tape,
+      P,
+      name,
+      c,
+      edges ? tape.cols(edges, group * w, (group + 1) * w) : null,
+    );
   };
   const preact = (name: string, x: Var, maskCol: number): Var => {
     let a = tape.relu(tape.layerNorm(x, P(`${name}.norm.gamma`), P(`${name}.norm.beta`)));

@@ -2,6 +2,7 @@
 // tolerance, and a guard that no uncaptured GPU error slipped through.
 import { expect } from 'vitest';
 import { GpuRuntime, type RuntimeOptions } from '../gpu/runtime';
+import { initStream } from '../nn/params';
 
 let shared: GpuRuntime | null = null;
 
@@ -51,17 +52,8 @@ export function expectClose(
   expect(err, `max relative error ${err} exceeds ${tol}`).toBeLessThanOrEqual(tol);
 }
 
-/** A seeded PRNG (mulberry32) so test inputs are the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32): the generator parameter initialisation uses. */
+export const rng = initStream;
 
 export function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
   const r = rng(seed);
