@@ -36,6 +36,8 @@ export interface DepthSummary {
   bytesPerLayer: number;
   deepest: number;
   oom: number[];
+  /** Depths whose step failed another way (a DEQ solve diverging). */
+  failed: number[];
 }
 
 export function depthSummaries(r: BenchResult): DepthSummary[] {
@@ -60,6 +62,7 @@ export function depthSummaries(r: BenchResult): DepthSummary[] {
       ),
       deepest: deepest?.layers ?? 0,
       oom: rows.filter((x) => x.status === 'oom').map((x) => x.layers),
+      failed: rows.filter((x) => x.status === 'error').map((x) => x.layers),
     };
   });
 }
@@ -176,6 +179,7 @@ export function renderResults(r: BenchResult, file: string): string {
           'total peak ratio',
           'bytes per added layer',
           'out of memory at',
+          'failed at',
         ],
         sums.map((s) => [
           s.dataset,
@@ -185,8 +189,23 @@ export function renderResults(r: BenchResult, file: string): string {
           `×${s.totalRatio.toFixed(3)}`,
           formatBytes(Math.max(0, s.bytesPerLayer)),
           s.oom.join(', ') || '–',
+          s.failed.join(', ') || '–',
         ]),
       ),
+    );
+  }
+  const failures = r.memory.filter((x) => x.status === 'error');
+  if (failures.length) {
+    lines.push(
+      '',
+      'Failed points: ' +
+        failures
+          .map(
+            (x) =>
+              `${x.model} on ${x.dataset} D=${x.channels} L=${x.layers} — ${(x.message ?? '').split(':')[0]}`,
+          )
+          .join('; ') +
+        '.',
     );
   }
   if (r.paper) {

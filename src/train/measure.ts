@@ -15,7 +15,8 @@ import type { TrainData } from './trainer';
 export interface StepMeasurement {
   model: ModelConfig['model'];
   layers: number;
-  status: 'ok' | 'oom';
+  /** error: the step failed another way (e.g. a DEQ solve diverged); message says how. */
+  status: 'ok' | 'oom' | 'error';
   /** Peak bytes in use during the step (everything: params, grads, optimizer, graph…). */
   peakBytes: number;
   /** In-use bytes by tag at that peak. */
@@ -68,16 +69,16 @@ export async function measureStep(
       timeline,
     };
   } catch (e) {
-    if (!(e instanceof GpuOutOfMemoryError)) throw e;
+    // The point runs on its own device, so a failure leaves nothing behind for the next one.
     const snap = rt.allocator.snapshot();
     return {
       ...base,
-      status: 'oom',
+      status: e instanceof GpuOutOfMemoryError ? 'oom' : 'error',
       peakBytes: snap.peakInUseBytes,
       peakByTag: zeroByTag(),
       params: 0,
       ms: 0,
-      message: e.message,
+      message: e instanceof Error ? e.message : String(e),
     };
   } finally {
     rt.destroy();
