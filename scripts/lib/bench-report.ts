@@ -240,6 +240,8 @@ export function renderResults(r: BenchResult, file: string): string {
           x.dispatches,
         ]),
       ),
+      '',
+      "For deq the encode time includes the solver's stopping-test read-backs (every 4 iterations), so it is most of the step.",
     );
   }
   if (r.accuracy.length) {
