@@ -3,13 +3,15 @@
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { transposeCsr } from '../graph/csr';
-import { gcnNormalized, meanWeights } from '../graph/normalize';
+import { OperatorGraphs } from '../graph/normalize';
 import type { Csr, Subgraph } from '../graph/types';
 import { releaseCsr, uploadCsr } from '../kernels/csr-gpu';
 import type { Adjacency, AdjacencyKind, FeaturesGpu, GraphGpu } from './context';
 
 class UploadedGraph implements GraphGpu {
   private readonly adj = new Map<AdjacencyKind, Adjacency>();
+  /** The CPU-side variants (normalised, transposed), each built on first use. */
+  private readonly ops: OperatorGraphs;
   readonly features: FeaturesGpu;
   readonly edgeFeatures: Tensor | null;
 
@@ -17,6 +19,7 @@ class UploadedGraph implements GraphGpu {
     private readonly rt: GpuRuntime,
     private readonly sub: Subgraph,
   ) {
+    this.ops = new OperatorGraphs(sub);
     const f = sub.features;
     this.features =
       f.kind === 'dense'
@@ -48,13 +51,13 @@ class UploadedGraph implements GraphGpu {
   adjacency(kind: AdjacencyKind): Adjacency {
     let a = this.adj.get(kind);
     if (!a) {
-      const csr =
-        kind === 'gcn'
-          ? gcnNormalized(this.sub.adj)
-          : kind === 'mean'
-            ? meanWeights(this.sub.adj)
-            : this.sub.adj;
-      a = this.pair(csr, `adjacency ${kind}`);
+      const g = this.ops;
+      const [csr, csrT] =
+        kind === 'gcn' ? [g.gcn, g.gcnT] : kind === 'mean' ? [g.mean, g.meanT] : [g.adj, g.adjT];
+      a = {
+        a: uploadCsr(this.rt, csr, `adjacency ${kind}`),
+        aT: uploadCsr(this.rt, csrT, `adjacency ${kind}ᵀ`),
+      };
       this.adj.set(kind, a);
     }
     return a;
