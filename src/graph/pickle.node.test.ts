@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PickleError } from './errors';
-import {
-  NdArray,
-  PyDict,
-  PyObject,
-  ndarrayValues,
-  pyText,
-  scipyCsr,
-  unpickle,
-} from './convert/pickle';
+import { ndarrayValues, scipyCsr } from './convert/numpy';
+import { unpickle } from './convert/pickle';
+import { NdArray, PyDict, PyObject, pyText } from './convert/py-values';
 
 const bytes = (...parts: (string | number[] | Uint8Array)[]) => {
   const out: number[] = [];

@@ -4,108 +4,19 @@
 // numpy arrays (via numpy.core.multiarray._reconstruct + BUILD), numpy dtypes, defaultdicts and
 // sets. Any other class becomes a PyObject that records its class, arguments and state.
 import { PickleError } from '../errors';
-
-export class PyGlobal {
-  constructor(
-    readonly module: string,
-    readonly name: string,
-  ) {}
-  get qualified(): string {
-    return `${this.module}.${this.name}`;
-  }
-}
-
-/** An instance of a class this reader does not model: its class, constructor args and state. */
-export class PyObject {
-  state: PyValue = null;
-  readonly items: PyValue[] = [];
-  readonly dictItems = new Map<PyKey, PyValue>();
-  constructor(
-    readonly cls: PyGlobal,
-    readonly args: PyValue[],
-  ) {}
-  /** A field of the object's __dict__ state, by name. */
-  field(name: string): PyValue | undefined {
-    return this.state instanceof PyDict ? this.state.get(name) : undefined;
-  }
-}
-
-export type PyKey = string | number | bigint | boolean | null;
-
-export class PyDict {
-  readonly map = new Map<PyKey, PyValue>();
-  /** Set when it came from collections.defaultdict. */
-  defaultFactory: PyValue = null;
-  set(k: PyValue, v: PyValue): void {
-    this.map.set(toKey(k), v);
-  }
-  get(k: PyKey): PyValue | undefined {
-    return this.map.get(k);
-  }
-}
-
-export class PySet {
-  readonly items: PyValue[] = [];
-}
-
-export class DType {
-  byteorder = '=';
-  constructor(readonly descr: string) {}
-  /** e.g. "<i4": byte order and kind+size, with "|"/"=" turned into "<" (little-endian). */
-  get code(): string {
-    const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(this.descr);
-    if (!m) return this.descr;
-    const order = m[1] || this.byteorder;
-    return `${order === '>' ? '>' : '<'}${m[2]}${m[3]}`;
-  }
-}
-
-export class NdArray {
-  shape: number[] = [];
-  dtype: DType | null = null;
-  fortranOrder = false;
-  data: Uint8Array | null = null;
-  get size(): number {
-    return this.shape.reduce((a, b) => a * b, 1);
-  }
-}
-
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
-  | PyValue[]
-  | PyDict
-  | PySet
-  | PyGlobal
-  | PyObject
-  | NdArray
-  | DType;
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) {
-    s += String.fromCharCode(...bytes.subarray(i, Math.min(i + 8192, bytes.length)));
-  }
-  return s;
-}
-
-/** Text of a Python 2 str (bytes, read as Latin-1) or a unicode string. */
-export function pyText(v: PyValue | undefined): string | undefined {
-  if (typeof v === 'string') return v;
-  if (v instanceof Uint8Array) return latin1(v);
-  return undefined;
-}
-
-function toKey(k: PyValue): PyKey {
-  if (k instanceof Uint8Array) return latin1(k);
-  if (k === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof k)) return k as PyKey;
-  if (Array.isArray(k)) return JSON.stringify(k.map((x) => toKey(x)));
-  return String(k);
-}
+import {
+  describe,
+  DType,
+  latin1,
+  NdArray,
+  PyDict,
+  PyGlobal,
+  PyObject,
+  PySet,
+  pyText,
+  type PyValue,
+  toKey,
+} from './py-values';
 
 const OPCODE_NAMES: Record<number, string> = {
   0x28: 'MARK',
@@ -620,112 +531,4 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       else fail('a dict to set items in', describe(target));
     }
   }
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'None';
-  if (v instanceof Uint8Array) return `bytes of length ${v.length}`;
-  if (Array.isArray(v)) return `a tuple/list of ${v.length}`;
-  if (v instanceof PyGlobal) return v.qualified;
-  if (v instanceof PyObject) return `an instance of ${v.cls.qualified}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor.name}`;
-  return `${typeof v} ${String(v)}`;
-}
-
-// ---- numpy helpers ----
-
-/** An ndarray's elements as numbers (int/uint/float/bool dtypes of 1–8 bytes). */
-export function ndarrayValues(a: NdArray, file: string, what: string): Float64Array {
-  if (!a.dtype || !a.data)
-    throw new PickleError(file, 0, `a numpy array for ${what}`, 'an array without data');
-  const code = a.dtype.code;
-  const m = /^([<>])([biuf])(\d)$/.exec(code);
-  if (!m) throw new PickleError(file, 0, `a numeric dtype for ${what}`, `dtype ${a.dtype.descr}`);
-  const little = m[1] === '<';
-  const kind = m[2];
-  const size = Number(m[3]);
-  const n = a.size;
-  if (a.data.length !== n * size) {
-    throw new PickleError(
-      file,
-      0,
-      `${n * size} data bytes for ${what} (shape ${a.shape.join('×')})`,
-      `${a.data.length}`,
-    );
-  }
-  const dv = new DataView(a.data.buffer, a.data.byteOffset, a.data.byteLength);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * size;
-    let v: number;
-    if (kind === 'f') {
-      if (size === 4) v = dv.getFloat32(o, little);
-      else if (size === 8) v = dv.getFloat64(o, little);
-      else
-        throw new PickleError(file, 0, `float32 or float64 for ${what}`, `dtype ${a.dtype.descr}`);
-    } else if (kind === 'b' || kind === 'u') {
-      if (size === 1) v = dv.getUint8(o);
-      else if (size === 2) v = dv.getUint16(o, little);
-      else if (size === 4) v = dv.getUint32(o, little);
-      else v = Number(dv.getBigUint64(o, little));
-    } else {
-      if (size === 1) v = dv.getInt8(o);
-      else if (size === 2) v = dv.getInt16(o, little);
-      else if (size === 4) v = dv.getInt32(o, little);
-      else v = Number(dv.getBigInt64(o, little));
-    }
-    out[i] = v;
-  }
-  if (a.fortranOrder && a.shape.length === 2) {
-    const [r, c] = a.shape;
-    const t = new Float64Array(n);
-    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[i * c + j] = out[j * r + i];
-    return t;
-  }
-  return out;
-}
-
-/** A scipy.sparse.csr_matrix from its pickled state. */
-export interface ScipyCsr {
-  rows: number;
-  cols: number;
-  indptr: Float64Array;
-  indices: Float64Array;
-  data: Float64Array;
-}
-
-export function scipyCsr(v: PyValue, file: string): ScipyCsr {
-  if (!(v instanceof PyObject) || !/^scipy\.sparse\./.test(v.cls.qualified)) {
-    throw new PickleError(file, 0, 'a pickled scipy.sparse.csr_matrix', describe(v));
-  }
-  const format = pyText(v.field('format') ?? null);
-  if (format !== undefined && format !== 'csr') {
-    throw new PickleError(file, 0, 'a sparse matrix in csr format', `format "${format}"`);
-  }
-  const shape = v.field('_shape');
-  const arr = (k: string) => {
-    const a = v.field(k);
-    if (!(a instanceof NdArray))
-      throw new PickleError(file, 0, `a numpy array in field "${k}"`, describe(a));
-    return ndarrayValues(a, file, k);
-  };
-  if (!Array.isArray(shape) || shape.length !== 2) {
-    throw new PickleError(file, 0, 'a 2-element _shape', describe(shape));
-  }
-  const out = {
-    rows: Number(shape[0]),
-    cols: Number(shape[1]),
-    indptr: arr('indptr'),
-    indices: arr('indices'),
-    data: arr('data'),
-  };
-  if (out.indptr.length !== out.rows + 1 || out.indices.length !== out.data.length) {
-    throw new PickleError(
-      file,
-      0,
-      `indptr of ${out.rows + 1} and indices/data of equal length`,
-      `${out.indptr.length}, ${out.indices.length}, ${out.data.length}`,
-    );
-  }
-  return out;
 }

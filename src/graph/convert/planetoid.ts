@@ -9,7 +9,9 @@ import { DatasetError, PickleError } from '../errors';
 import { SPLIT_NONE, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type Csr } from '../types';
 import { buildAdjacency } from './edges';
 import { GrowableU32, displayPath, readAll, type InputFiles, type ProgressFn } from './input';
-import { NdArray, PyDict, ndarrayValues, scipyCsr, unpickle, type ScipyCsr } from './pickle';
+import { ndarrayValues, scipyCsr, type ScipyCsr } from './numpy';
+import { unpickle } from './pickle';
+import { NdArray, PyDict } from './py-values';
 import type { DatasetMeta, FullGraph } from './write';
 
 const PARTS = ['x', 'y', 'tx', 'ty', 'allx', 'ally', 'graph', 'test.index'] as const;
