@@ -2,7 +2,7 @@
 // under a tag, keeps live / in-use totals and peaks, a phase-labelled timeline, a simulated
 // budget, and turns real out-of-memory into the same typed error as the budget's.
 import { GpuLeakError, GpuOutOfMemoryError } from './errors';
-import { MEMORY_TAGS, type ByTag, type MemoryTag, zeroByTag } from './memory-tags';
+import { type ByTag, type MemoryTag, zeroByTag } from './memory-tags';
 
 export const STORAGE_USAGE =
   GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -364,8 +364,4 @@ export class TrackedAllocator {
 
 function poolKey(size: number, usage: number): string {
   return `${usage}:${size}`;
-}
-
-export function sumByTag(t: ByTag, tags: readonly MemoryTag[] = MEMORY_TAGS): number {
-  return tags.reduce((s, k) => s + t[k], 0);
 }

@@ -13,7 +13,7 @@ export type Init =
 const ALIGN = 4;
 
 export class Param {
-  private views: { value: Tensor; grad: Tensor; m: Tensor | null; v: Tensor | null } | null = null;
+  private views: { value: Tensor; grad: Tensor } | null = null;
   constructor(
     readonly name: string,
     readonly rows: number,
@@ -33,31 +33,18 @@ export class Param {
   get grad(): Tensor {
     return this.bound.grad;
   }
-  get m(): Tensor | null {
-    return this.bound.m;
-  }
-  get v(): Tensor | null {
-    return this.bound.v;
-  }
   get numel(): number {
     return this.rows * this.cols;
   }
 
   bind(flat: FlatParams): void {
-    const view = (t: Tensor | null, suffix: string) =>
-      t
-        ? new Tensor(t.buffer, this.rows, this.cols, {
-            offset: this.offset,
-            owner: `${this.name}${suffix}`,
-            view: true,
-          })
-        : null;
-    this.views = {
-      value: view(flat.value, '')!,
-      grad: view(flat.grad, '.grad')!,
-      m: view(flat.m, '.m'),
-      v: view(flat.v, '.v'),
-    };
+    const view = (t: Tensor, suffix: string) =>
+      new Tensor(t.buffer, this.rows, this.cols, {
+        offset: this.offset,
+        owner: `${this.name}${suffix}`,
+        view: true,
+      });
+    this.views = { value: view(flat.value, ''), grad: view(flat.grad, '.grad') };
   }
 }
 
@@ -159,7 +146,6 @@ export class ParamStore {
       persistent: true,
       zero: true,
     });
-    for (const p of this.params) p.bind(f);
   }
 
   /** Learnable scalars (padding excluded). */

@@ -6,7 +6,7 @@ import { relu, reluBackward } from '../kernels/elementwise';
 import { layerNorm, layerNormBackward } from '../kernels/layernorm';
 import { dropout } from '../kernels/dropout';
 import type { StepContext } from './context';
-import { releaseSaved, type Operator, type OpSaved } from './operator';
+import type { Operator, OpSaved } from './operator';
 import type { Param, ParamStore } from './params';
 
 export interface BlockSaved {
@@ -82,12 +82,6 @@ export class PreActBlock {
       accumulate,
     });
     rt.release(dact, kept.act);
-  }
-
-  release(ctx: StepContext, saved: BlockSaved | null): void {
-    if (!saved) return;
-    releaseSaved(ctx, saved.op);
-    ctx.rt.release(saved.act);
   }
 
   private applyDropout(ctx: StepContext, t: Tensor): void {
