@@ -39,6 +39,10 @@ export interface DataSpec {
   shards: number[] | null;
   /** Random parts per epoch (1 = the whole loaded graph per step). */
   parts: number;
+  /** Random parts of one evaluation pass (1 = the whole loaded graph; the paper: 5). Default 1. */
+  evalParts?: number;
+  /** Evaluation passes over independent random partitions whose predictions are averaged. Default 1. */
+  evalViews?: number;
 }
 
 export interface RunSpec extends DataSpec {
