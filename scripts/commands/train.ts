@@ -1,8 +1,9 @@
 // `revgnn train`: trains one model on a dataset in headless Chromium (the same engine as the page)
-// and writes { config, adapter, params, epochs, best, peakBytes, peakByTag } as JSON.
+// and writes { config, adapter, params, epochs, best, peakBytes, peakByTag, peakHeldBytes,
+// peakHeldByTag } as JSON (peakBytes: in use; peakHeldBytes: what the GPU held, pool included).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runHeadless } from '../lib/headless.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
@@ -26,6 +27,9 @@ interface TrainCliOptions extends ModelCliOptions {
   weightDecay: number;
   clip: number;
   parts: number;
+  evalParts: number;
+  evalViews: number;
+  stream: 'auto' | 'memory' | 'stream';
   evalEvery: number;
   reconstructionEvery: number;
   out?: string;
@@ -48,6 +52,26 @@ export function registerTrain(program: Command): void {
       wholeNumber(0),
       1,
     )
+    .option(
+      '--eval-parts <Q>',
+      'random parts of each evaluation pass (1: whole graph; the paper: 5)',
+      wholeNumber(1),
+      1,
+    )
+    .option(
+      '--eval-views <V>',
+      'evaluation passes over independent random partitions, predictions averaged',
+      wholeNumber(1),
+      1,
+    )
+    .addOption(
+      new Option(
+        '--stream <mode>',
+        'read the dataset part by part from its shards (auto: when its shards pass 1 GiB)',
+      )
+        .choices(['auto', 'memory', 'stream'])
+        .default('auto'),
+    )
     .option('--eval-every <E>', 'evaluate every E epochs', wholeNumber(1), 1)
     .option(
       '--reconstruction-every <S>',
@@ -65,6 +89,9 @@ export function registerTrain(program: Command): void {
         data: data.ref,
         model,
         parts: o.parts,
+        evalParts: o.evalParts,
+        evalViews: o.evalViews,
+        stream: o.stream,
         budgetBytes: budgetBytes(o.budgetMb),
         train: {
           epochs: o.epochs,

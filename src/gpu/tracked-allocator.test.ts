@@ -3,7 +3,7 @@ import { getWebGPUMemoryUsage } from 'webgpu-memory';
 import { describe, expect, it } from 'vitest';
 import { GpuOutOfMemoryError, GpuLeakError } from './errors';
 import { GpuRuntime } from './runtime';
-import type { TrackedBuffer } from './tracked-allocator';
+import { bufferSize, type TrackedBuffer } from './tracked-allocator';
 import { MEMORY_TAGS } from './memory-tags';
 import { expectNoGpuErrors } from '../testing/gpu-fixture';
 
@@ -151,4 +151,38 @@ describe('freeing buffers that recorded work still uses', () => {
     await expectNoGpuErrors(rt);
     rt.destroy();
   });
+
+  it('pools by size class, so near sizes share buffers, and keeps the pool under its cap', async () => {
+    const rt = await GpuRuntime.create();
+    const a = rt.allocator;
+    expect(bufferSize(4000)).toBe(4000);
+    expect(bufferSize(100_000)).toBeGreaterThanOrEqual(100_000);
+    expect(bufferSize(100_000)).toBeLessThanOrEqual(100_000 * 1.125);
+    // A random part's buffers differ by a few bytes from step to step: one class serves them.
+    const first = a.alloc(100_000, 'graph');
+    a.release(first);
+    const live = a.snapshot().liveBytes;
+    for (const size of [99_001, 100_400, 99_555]) {
+      const b = a.alloc(size, 'graph');
+      expect(b).toBe(first);
+      a.release(b);
+    }
+    expect(a.snapshot().liveBytes).toBe(live);
+    expect(a.snapshot().heldBytes).toBe(a.snapshot().inUseBytes + a.snapshot().pooledBytes);
+    // Past the cap the longest-pooled buffers are destroyed first.
+    a.setPoolCap(300_000);
+    const bufs = [1, 2, 3, 4].map((i) => a.alloc(i * 40_000, 'workspace'));
+    for (const b of bufs) a.release(b);
+    const snap = a.snapshot();
+    expect(snap.pooledBytes).toBeLessThanOrEqual(300_000);
+    expect(snap.heldBytes).toBe(snap.inUseBytes + snap.pooledBytes);
+    expect(independentOk(rt)).toBe(true);
+    a.trim();
+    expect(a.snapshot().pooledBytes).toBe(0);
+    rt.destroy();
+  });
 });
+
+function independentOk(rt: GpuRuntime): boolean {
+  return getWebGPUMemoryUsage(rt.device).memory.buffer === rt.allocator.snapshot().liveBytes;
+}

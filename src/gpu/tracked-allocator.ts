@@ -17,6 +17,8 @@ export interface TrackedBuffer {
   /** Persistent buffers (params, optimizer state, graph) may outlive a step without being a leak. */
   persistent: boolean;
   inUse: boolean;
+  /** When it went back to the pool (a release counter): the oldest pooled buffers go first. */
+  releasedAt: number;
 }
 
 export interface AllocOptions {
@@ -40,10 +42,16 @@ export interface MemoryEvent {
 }
 
 export interface MemorySnapshot {
+  /** Bytes of every buffer that exists on the device: in use + pooled. Same as heldBytes. */
   liveBytes: number;
   inUseBytes: number;
   peakLiveBytes: number;
   peakInUseBytes: number;
+  /** What the GPU holds for this engine (in-use + pooled): the figure a "fits on a GPU" claim uses. */
+  heldBytes: number;
+  peakHeldBytes: number;
+  /** Held bytes by tag at the moment the held peak was reached. */
+  atPeakHeldByTag: ByTag;
   liveByTag: ByTag;
   inUseByTag: ByTag;
   /** Per-tag in-use peaks (each tag's own maximum; they need not coincide in time). */
@@ -58,8 +66,10 @@ export interface MemorySnapshot {
 export interface AllocatorOptions {
   budgetBytes?: number | null;
   maxBufferSize: number;
-  /** Keep released buffers for reuse by an allocation of the same size (default true). */
+  /** Keep released buffers for reuse by an allocation of the same size class (default true). */
   pooling?: boolean;
+  /** The pool never holds more than this many bytes: past it the oldest pooled buffers go. */
+  poolCapBytes?: number;
   timelineCap?: number;
 }
 
@@ -76,6 +86,9 @@ export class TrackedAllocator {
   private pooled = 0;
   private peakLive = 0;
   private peakUsed = 0;
+  private atPeakLive = zeroByTag();
+  private releases = 0;
+  private poolCap: number;
   private budget: number | null;
   private readonly pooling: boolean;
   private readonly maxBufferSize: number;
@@ -98,6 +111,7 @@ export class TrackedAllocator {
     this.budget = opts.budgetBytes ?? null;
     this.pooling = opts.pooling ?? true;
     this.maxBufferSize = opts.maxBufferSize;
+    this.poolCap = opts.poolCapBytes ?? DEFAULT_POOL_CAP;
     this.timelineCap = opts.timelineCap ?? 200_000;
   }
 
@@ -106,8 +120,7 @@ export class TrackedAllocator {
   alloc(bytes: number, tag: MemoryTag, opts: AllocOptions = {}): TrackedBuffer {
     if (this.deviceOom) throw this.deviceOom;
     const usage = opts.usage ?? STORAGE_USAGE;
-    // WebGPU wants sizes in multiples of 4; zero-sized tensors still get a binding-sized buffer.
-    const size = Math.max(4, Math.ceil(bytes / 4) * 4);
+    const size = bufferSize(bytes, this.maxBufferSize);
     const label = opts.label ?? tag;
     const reused = this.takeFromPool(size, usage);
     if (reused) {
@@ -126,7 +139,7 @@ export class TrackedAllocator {
     if (size > this.maxBufferSize) {
       throw new GpuOutOfMemoryError(
         'limit',
-        size,
+        exactSize(bytes),
         tag,
         this.currentPhase,
         `The device allows at most ${this.maxBufferSize} bytes in one buffer.`,
@@ -137,7 +150,7 @@ export class TrackedAllocator {
       if (this.liveTotal + size > this.budget) {
         throw new GpuOutOfMemoryError(
           'budget',
-          size,
+          exactSize(bytes),
           tag,
           this.currentPhase,
           `The simulated budget is ${this.budget} bytes and ${this.liveTotal} are live.`,
@@ -154,6 +167,7 @@ export class TrackedAllocator {
       label,
       persistent: !!opts.persistent,
       inUse: true,
+      releasedAt: 0,
     };
     this.buffers.set(buf.id, buf);
     this.book(buf, +1, true);
@@ -171,11 +185,37 @@ export class TrackedAllocator {
       const key = poolKey(buf.bytes, buf.usage);
       let list = this.pool.get(key);
       if (!list) this.pool.set(key, (list = []));
+      buf.releasedAt = ++this.releases;
       list.push(buf);
       this.pooled += buf.bytes;
+      if (this.pooled > this.poolCap) this.shrinkPool(this.poolCap);
     } else {
       this.destroyNow(buf);
     }
+  }
+
+  /** Destroys the longest-pooled buffers until the pool holds at most `bytes`. */
+  shrinkPool(bytes: number): void {
+    if (this.pooled <= bytes) return;
+    const all = [...this.pool.values()].flat().sort((a, b) => a.releasedAt - b.releasedAt);
+    for (const buf of all) {
+      if (this.pooled <= bytes) break;
+      const key = poolKey(buf.bytes, buf.usage);
+      const list = this.pool.get(key)!;
+      list.splice(list.indexOf(buf), 1);
+      if (!list.length) this.pool.delete(key);
+      this.pooled -= buf.bytes;
+      this.destroyNow(buf);
+    }
+  }
+
+  setPoolCap(bytes: number): void {
+    this.poolCap = bytes;
+    this.shrinkPool(bytes);
+  }
+
+  get poolCapBytes(): number {
+    return this.poolCap;
   }
 
   /** Frees every pooled buffer back to the device. */
@@ -236,6 +276,7 @@ export class TrackedAllocator {
 
   resetPeaks(): void {
     this.peakLive = this.liveTotal;
+    this.atPeakLive = { ...this.live };
     this.peakUsed = this.usedTotal;
     this.peakUsedTag = { ...this.used };
     this.atPeak = { ...this.used };
@@ -247,6 +288,9 @@ export class TrackedAllocator {
       inUseBytes: this.usedTotal,
       peakLiveBytes: this.peakLive,
       peakInUseBytes: this.peakUsed,
+      heldBytes: this.liveTotal,
+      peakHeldBytes: this.peakLive,
+      atPeakHeldByTag: { ...this.atPeakLive },
       liveByTag: { ...this.live },
       inUseByTag: { ...this.used },
       peakInUseByTag: { ...this.peakUsedTag },
@@ -327,7 +371,10 @@ export class TrackedAllocator {
     if (created) {
       this.live[buf.tag] += buf.bytes;
       this.liveTotal += buf.bytes;
-      if (this.liveTotal > this.peakLive) this.peakLive = this.liveTotal;
+      if (this.liveTotal > this.peakLive) {
+        this.peakLive = this.liveTotal;
+        this.atPeakLive = { ...this.live };
+      }
     }
     this.used[buf.tag] += sign * buf.bytes;
     this.usedTotal += sign * buf.bytes;
@@ -360,6 +407,33 @@ export class TrackedAllocator {
   private notify(): void {
     for (const l of this.listeners) l();
   }
+}
+
+/** Pooled bytes kept at most, unless the runtime sets another cap. */
+export const DEFAULT_POOL_CAP = 256 * 1024 * 1024;
+
+/** Below this, sizes are exact (multiples of 4); above, they are rounded up to a size class. */
+const EXACT_BELOW = 4096;
+/** Size classes per doubling: rounding wastes at most 1/8 of a buffer. */
+const CLASSES_PER_OCTAVE = 8;
+
+/**
+ * The bytes a buffer for `bytes` gets. Random parts ask for slightly different sizes every step;
+ * rounding up to one of 8 classes per doubling lets a pooled buffer serve them all, where exact
+ * sizes would leave a pool of near-misses growing every epoch.
+ */
+export function bufferSize(bytes: number, maxBufferSize = Infinity): number {
+  const exact = exactSize(bytes);
+  if (exact <= EXACT_BELOW) return exact;
+  const step = 2 ** (Math.floor(Math.log2(exact)) - Math.log2(CLASSES_PER_OCTAVE));
+  const rounded = Math.ceil(exact / step) * step;
+  // Rounding must not push a buffer that fits past the device's limit.
+  return rounded > maxBufferSize ? exact : rounded;
+}
+
+/** WebGPU wants sizes in multiples of 4; zero-sized tensors still get a binding-sized buffer. */
+function exactSize(bytes: number): number {
+  return Math.max(4, Math.ceil(bytes / 4) * 4);
 }
 
 function poolKey(size: number, usage: number): string {

@@ -6,7 +6,8 @@ import { DatasetError } from './errors';
 import { MANIFEST_FILE, type DatasetManifest, type ShardData } from './format';
 import { assembleSubgraph, randomParts, shardParts, type GraphPart } from './subgraph';
 import type { Subgraph } from './types';
-import { parseManifest, validateShard } from './validate';
+import { chooseShards, locate, readShard } from './shard-reader';
+import { parseManifest } from './validate';
 
 /** Where a dataset's files come from. A missing file must throw a DatasetError naming it. */
 export interface DatasetSource {
@@ -56,10 +57,6 @@ export async function loadManifest(source: DatasetSource): Promise<DatasetManife
   return parseManifest(text, locate(source, MANIFEST_FILE));
 }
 
-function locate(source: DatasetSource, file: string): string {
-  return source.label ? `${source.label.replace(/\/+$/, '')}/${file}` : file;
-}
-
 /** Loads, validates and assembles a dataset (or the chosen shards of it). */
 export async function loadDataset(
   source: DatasetSource,
@@ -75,28 +72,7 @@ export async function loadDataset(
     shardsTotal: 0,
   });
   const manifest = await loadManifest(source);
-  const K = manifest.shards.length;
-  const chosen = opts.shards
-    ? [...new Set(opts.shards)].sort((a, b) => a - b)
-    : [...Array(K).keys()];
-  if (chosen.length === 0) {
-    throw new DatasetError(
-      locate(source, MANIFEST_FILE),
-      'shards',
-      'at least one shard chosen',
-      'none',
-    );
-  }
-  for (const s of chosen) {
-    if (!Number.isInteger(s) || s < 0 || s >= K) {
-      throw new DatasetError(
-        locate(source, MANIFEST_FILE),
-        'shards',
-        `shard indices in 0..${K - 1}`,
-        `${s}`,
-      );
-    }
-  }
+  const chosen = chooseShards(source, manifest, opts.shards, MANIFEST_FILE);
   const totalBytes = chosen.reduce((t, s) => t + manifest.shards[s].bytes, 0);
   let doneBytes = 0;
   const shards: ShardData[] = [];
@@ -110,17 +86,11 @@ export async function loadDataset(
       shardsTotal: chosen.length,
     };
     report({ ...p, loadedBytes: doneBytes });
-    const bytes = await source.readBytes(entry.file, (loaded) =>
-      report({ ...p, loadedBytes: doneBytes + Math.min(loaded, entry.bytes) }),
+    shards.push(
+      await readShard(source, manifest, chosen[c], (loaded) =>
+        report({ ...p, loadedBytes: doneBytes + loaded }),
+      ),
     );
-    try {
-      shards.push(validateShard(bytes, manifest, chosen[c]));
-    } catch (e) {
-      if (e instanceof DatasetError && source.label && e.file === entry.file) {
-        throw e.at(locate(source, entry.file));
-      }
-      throw e;
-    }
     doneBytes += entry.bytes;
   }
   report({

@@ -142,7 +142,7 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
     let done = 0;
     for (const d of SWEEP_DATASETS) {
       const ds = await loadDataset(datasetSource(d.name), { shards: sizes.sweepShards });
-      const data = trainData(ds, { kind: 'random', parts: 1, seed: 0 });
+      const data = trainData(ds, { parts: 1, seed: 0 });
       for (const channels of sizes.widths) {
         for (const model of args.models) {
           for (const layers of sizes.depths) {
@@ -169,7 +169,7 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
     want('paper') || want('speed') || want('deep')
       ? await loadDataset(datasetSource('citation'))
       : null;
-  const citationData = citation ? trainData(citation, { kind: 'random', parts: 1, seed: 0 }) : null;
+  const citationData = citation ? trainData(citation, { parts: 1, seed: 0 }) : null;
 
   if (want('paper') && citationData) {
     const layers = 112;
@@ -286,7 +286,7 @@ async function accuracyRun(
   const rt = await GpuRuntime.create();
   try {
     const t0 = performance.now();
-    const trainer = new Trainer(rt, trainData(ds, { kind: 'random', parts: 1, seed: 0 }), model, {
+    const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed: 0 }), model, {
       ...DEFAULT_TRAIN,
       epochs,
       lr,

@@ -19,7 +19,7 @@ export interface SweepArgs {
 
 export async function sweepHeadless(args: SweepArgs, progress: ProgressFn) {
   const ds = await loadDataset(datasetSource(args.data));
-  const data = trainData(ds, { kind: 'random', parts: 1, seed: args.seed });
+  const data = trainData(ds, { parts: 1, seed: args.seed });
   const probe = await GpuRuntime.create();
   const adapter = probe.adapterInfo;
   probe.destroy();

@@ -1,9 +1,10 @@
 // `npm run cli -- train`: the trainer on a dataset, in headless Chromium, results as JSON.
+// Training and evaluation both run by parts; a dataset past the in-memory threshold (or with
+// stream: 'stream') is read part by part from its shards.
 import { GpuRuntime } from '../gpu/runtime';
-import { loadDataset } from '../graph/load';
 import type { ModelConfig } from '../models/config';
 import { assertValidConfig } from '../models/config';
-import { trainData } from '../train/train-data';
+import { openTrainData, type StreamMode } from '../train/open-data';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './main';
@@ -14,29 +15,42 @@ export interface TrainArgs {
   train: TrainOptions;
   /** Random parts per epoch (1 = whole graph); 0 = one step per shard. */
   parts: number;
+  /** Random parts of each evaluation view (1 = whole graph) and views averaged. */
+  evalParts?: number;
+  evalViews?: number;
+  stream?: StreamMode;
   budgetBytes: number | null;
 }
 
 export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
   assertValidConfig(args.model);
   progress({ label: 'loading data', done: 0, total: 1 });
-  const ds = await loadDataset(datasetSource(args.data), {
+  const evalParts = args.evalParts ?? 1;
+  const evalViews = args.evalViews ?? 1;
+  const opened = await openTrainData(datasetSource(args.data), {
+    plan: { parts: args.parts, evalParts, evalViews, seed: args.train.seed },
+    stream: args.stream,
     onProgress: (p) =>
       progress({ label: 'loading data', done: p.loadedBytes, total: Math.max(p.totalBytes, 1) }),
   });
   const rt = await GpuRuntime.create({ budgetBytes: args.budgetBytes });
   try {
-    const plan =
-      args.parts === 0
-        ? ({ kind: 'shards' } as const)
-        : ({ kind: 'random', parts: args.parts, seed: args.train.seed } as const);
-    const trainer = new Trainer(rt, trainData(ds, plan), args.model, args.train);
+    const trainer = new Trainer(rt, opened.data, args.model, args.train);
     const total = args.train.epochs;
+    let epoch = 0;
     const result = await trainer.run({
-      onStep: (s) =>
+      onStep: (s) => {
+        epoch = s.epoch;
         progress({
           label: `epoch ${s.epoch}/${total} step ${s.step}/${s.steps}`,
           done: s.epoch - 1 + s.step / s.steps,
+          total,
+        });
+      },
+      onEvalPart: (view, part, parts) =>
+        progress({
+          label: `epoch ${epoch}/${total} evaluating view ${view + 1}/${evalViews} part ${part}/${parts}`,
+          done: epoch,
           total,
         }),
       onEpoch: (r) =>
@@ -50,12 +64,20 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
     return {
       config: {
         data: args.data,
-        dataset: ds.manifest.name,
+        dataset: opened.manifest.name,
         ...args.model,
         ...args.train,
         parts: args.parts,
+        evalParts,
+        evalViews,
+        streamed: opened.streamed,
       },
       adapter: rt.adapterInfo,
+      limits: {
+        maxBufferSize: rt.limits.maxBufferSize,
+        maxStorageBufferBindingSize: rt.limits.maxStorageBufferBindingSize,
+      },
+      graph: { nodes: opened.nodes, edges: opened.edges },
       params: result.params,
       epochs: result.epochs.map(
         ({ epoch, loss, train, valid, test, ms, reconstruction, solver }) => ({
@@ -70,8 +92,12 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
         }),
       ),
       best: result.best,
+      /** In use (handed out to tensors), at its peak, by tag. */
       peakBytes: result.peakBytes,
       peakByTag: result.peakByTag,
+      /** Held by the GPU (in use + pooled), at its peak, by tag. */
+      peakHeldBytes: result.peakHeldBytes,
+      peakHeldByTag: result.peakHeldByTag,
     };
   } finally {
     rt.destroy();

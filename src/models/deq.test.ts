@@ -317,7 +317,7 @@ describe('DEQ training', () => {
       dropout: 0.1,
     };
     const epochs = 5;
-    const trainer = new Trainer(rt, trainData(ds, { kind: 'random', parts: 1, seed: 1 }), model, {
+    const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed: 1 }), model, {
       ...DEFAULT_TRAIN,
       epochs,
       lr: 0.01,

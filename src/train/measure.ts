@@ -10,7 +10,7 @@ import { stepContext } from '../nn/context';
 import { Adam, DEFAULT_ADAM } from './adam';
 import { releaseBatch, uploadBatch } from './batch';
 import { taskLoss } from './task-loss';
-import type { TrainData } from './trainer';
+import type { TrainData } from './train-data';
 
 export interface StepMeasurement {
   model: ModelConfig['model'];
@@ -48,7 +48,7 @@ export async function measureStep(
     const t0 = performance.now();
     const net = buildModel(rt, model, data.shape, opts.seed);
     const adam = new Adam(rt, net.store, DEFAULT_ADAM);
-    const batch = uploadBatch(rt, data.parts(1)[0]);
+    const batch = uploadBatch(rt, (await data.trainParts(1).get(0)).graph);
     const ctx = stepContext(rt, batch.graph, { dropout: model.dropout, seed: opts.seed });
     const out = await net.trainStep(ctx, taskLoss(rt, batch));
     adam.apply();

@@ -8,7 +8,7 @@ import { stepContext } from '../nn/context';
 import { Adam, DEFAULT_ADAM } from './adam';
 import { releaseBatch, uploadBatch } from './batch';
 import { taskLoss } from './task-loss';
-import type { TrainData } from './trainer';
+import type { TrainData } from './train-data';
 
 export interface StepTiming {
   /** Median wall time of one step. */
@@ -27,7 +27,7 @@ export async function timeSteps(
 ): Promise<StepTiming> {
   const net = buildModel(rt, model, data.shape, opts.seed);
   const adam = new Adam(rt, net.store, DEFAULT_ADAM);
-  const batch = uploadBatch(rt, data.parts(1)[0]);
+  const batch = uploadBatch(rt, (await data.trainParts(1).get(0)).graph);
   const wall: number[] = [];
   const encode: number[] = [];
   let dispatches = 0;

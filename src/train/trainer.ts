@@ -1,34 +1,26 @@
 // The training loop of the paper's protocol: each epoch the loaded nodes are split into random
-// parts, each part's induced subgraph is one Adam step; evaluation on the whole loaded graph with
-// best-valid selection. The same seed on the same adapter gives the same curve.
+// parts, each part's induced subgraph is one Adam step; evaluation by parts too (the whole loaded
+// graph when it is one part), with best-valid selection. Only the current part is on the GPU.
+// The same seed on the same adapter gives the same curve.
 import type { GpuRuntime } from '../gpu/runtime';
 import type { ByTag } from '../gpu/memory-tags';
-import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type Subgraph } from '../graph/types';
+import { SPLIT_TRAIN } from '../graph/types';
 import { stepContext } from '../nn/context';
-import type { DataShape, ModelConfig } from '../models/config';
+import type { ModelConfig } from '../models/config';
 import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
-import { releaseBatch, uploadBatch, type Batch } from './batch';
+import type { Batch } from './batch';
 import type { Checkpoint } from './checkpoint';
-import { accuracy, meanRocAuc } from './metrics';
+import { evaluateByParts, type EvaluateHooks, type Scores } from './evaluate';
+import { checkPartsFit } from './memory-plan';
+import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
+import type { TrainData } from './train-data';
 import type { TrainOptions } from './options';
 
 export { DEFAULT_TRAIN, type TrainOptions } from './options';
-
-export interface TrainData {
-  shape: DataShape;
-  /** Every loaded node: evaluation runs here. */
-  full: Subgraph;
-  /** The subgraphs of one epoch's steps (seeded by epoch); [full] for full-graph training. */
-  parts(epoch: number): Subgraph[];
-}
-
-export interface Scores {
-  train: number;
-  valid: number;
-  test: number;
-}
+export type { TrainData } from './train-data';
+export type { Scores } from './evaluate';
 
 export interface EpochRecord extends Scores {
   epoch: number;
@@ -76,6 +68,8 @@ export interface StepInfo {
 export interface TrainHooks {
   onStep?(info: StepInfo): void;
   onEpoch?(record: EpochRecord): void;
+  /** Each evaluation part done (view and part count from 1). */
+  onEvalPart?: EvaluateHooks['onPart'];
   /** Awaited before each step: resolve late to pause, resolve 'stop' to end the run cleanly. */
   control?(): Promise<'continue' | 'stop'>;
 }
@@ -83,8 +77,12 @@ export interface TrainHooks {
 export interface TrainResult {
   epochs: EpochRecord[];
   best: { epoch: number; valid: number; test: number };
+  /** Peak bytes in use (handed out to tensors). */
   peakBytes: number;
   peakByTag: ByTag;
+  /** Peak bytes the GPU held for the run: in use + pooled. What "fits on a GPU" means. */
+  peakHeldBytes: number;
+  peakHeldByTag: ByTag;
   params: number;
   stoppedEarly: boolean;
 }
@@ -120,7 +118,7 @@ export class Trainer {
   readonly adam: Adam;
   readonly history: EpochRecord[] = [];
   epoch = 0;
-  private fullBatch: Batch | null = null;
+  private readonly resident: ResidentBatch;
 
   constructor(
     readonly rt: GpuRuntime,
@@ -128,6 +126,10 @@ export class Trainer {
     readonly model: ModelConfig,
     readonly opts: TrainOptions,
   ) {
+    // Before anything is allocated: a part past the adapter's buffer limit can only fail later.
+    const limit = Math.min(rt.limits.maxBufferSize, rt.limits.maxStorageBufferBindingSize);
+    checkPartsFit(data, data.trainParts(1).count, model, limit);
+    this.resident = new ResidentBatch(rt);
     this.network = buildModel(rt, model, data.shape, opts.seed);
     this.adam = new Adam(rt, this.network.store, {
       ...DEFAULT_ADAM,
@@ -135,10 +137,6 @@ export class Trainer {
       weightDecay: opts.weightDecay,
       clip: opts.clip,
     });
-  }
-
-  private full(): Batch {
-    return (this.fullBatch ??= uploadBatch(this.rt, this.data.full));
   }
 
   /** One optimizer step on one part; returns its loss and, when measured, the reconstruction error. */
@@ -177,40 +175,41 @@ export class Trainer {
   async trainEpoch(hooks: TrainHooks = {}): Promise<EpochRecord | null> {
     const epoch = this.epoch + 1;
     const t0 = performance.now();
-    const parts = this.data.parts(epoch);
+    const parts = this.data.trainParts(epoch);
     let lossSum = 0;
     let lossSteps = 0;
     let reconstruction: number | null = null;
     const solves: SolverStats[] = [];
-    for (let s = 0; s < parts.length; s++) {
+    for (let s = 0; s < parts.count; s++) {
       if (hooks.control && (await hooks.control()) === 'stop') return null;
-      const isFull = parts[s] === this.data.full;
-      const batch = isFull ? this.full() : uploadBatch(this.rt, parts[s]);
+      const part = await parts.get(s);
       const every = this.opts.reconstructionEvery;
       const globalStep = this.adam.step + 1;
       const measure = every > 0 && globalStep % every === 0;
-      try {
-        const r = await this.step(batch, epoch, s, measure);
-        if (!Number.isNaN(r.loss)) {
-          lossSum += r.loss;
-          lossSteps++;
-        }
-        if (r.reconstruction !== null) reconstruction = r.reconstruction;
-        if (r.solver) solves.push(r.solver);
-        hooks.onStep?.({ epoch, step: s + 1, steps: parts.length, loss: r.loss });
-      } finally {
-        if (!isFull) releaseBatch(this.rt, batch);
+      const r = await this.resident.with(part.graph, parts.count === 1, (batch) =>
+        this.step(batch, epoch, s, measure),
+      );
+      if (!Number.isNaN(r.loss)) {
+        lossSum += r.loss;
+        lossSteps++;
       }
+      if (r.reconstruction !== null) reconstruction = r.reconstruction;
+      if (r.solver) solves.push(r.solver);
+      hooks.onStep?.({ epoch, step: s + 1, steps: parts.count, loss: r.loss });
     }
     this.epoch = epoch;
     const evaluate = epoch % this.opts.evalEvery === 0 || epoch === this.opts.epochs;
-    const scores = evaluate ? await this.evaluate() : { train: NaN, valid: NaN, test: NaN };
+    const scores = evaluate
+      ? await this.evaluate({ onPart: hooks.onEvalPart })
+      : { train: NaN, valid: NaN, test: NaN };
+    // Buffers pooled for this epoch's part sizes are not what the next epoch's parts ask for.
+    this.rt.allocator.trim();
     const record: EpochRecord = {
       epoch,
       loss: lossSteps ? lossSum / lossSteps : NaN,
       ...scores,
       ms: performance.now() - t0,
-      steps: parts.length,
+      steps: parts.count,
       reconstruction,
       solver: summarizeSolves(solves),
     };
@@ -235,6 +234,8 @@ export class Trainer {
       best: this.best(),
       peakBytes: snap.peakInUseBytes,
       peakByTag: snap.atPeakByTag,
+      peakHeldBytes: snap.peakHeldBytes,
+      peakHeldByTag: snap.atPeakHeldByTag,
       params: this.network.paramCount,
       stoppedEarly,
     };
@@ -247,20 +248,9 @@ export class Trainer {
     return best.epoch ? best : { epoch: 0, valid: NaN, test: NaN };
   }
 
-  /** Metrics of the current weights on every split of the loaded graph (no dropout). */
-  async evaluate(): Promise<Scores> {
-    const { rt } = this;
-    const batch = this.full();
-    const ctx = stepContext(rt, batch.graph, { dropout: 0, seed: 0 });
-    const logitsT = await this.network.forward(ctx);
-    const logits = (await rt.read(logitsT)) as Float32Array;
-    rt.release(logitsT);
-    const sub = batch.subgraph;
-    const score = (code: number) =>
-      sub.labels.kind === 'multiclass'
-        ? accuracy(logits, sub.labels.numClasses, sub.labels.y, sub.split, code)
-        : meanRocAuc(logits, sub.labels.numTasks, sub.labels.y, sub.split, code);
-    return { train: score(SPLIT_TRAIN), valid: score(SPLIT_VALID), test: score(SPLIT_TEST) };
+  /** Metrics of the current weights on every split of the loaded graph, by parts (no dropout). */
+  evaluate(hooks: EvaluateHooks = {}): Promise<Scores> {
+    return evaluateByParts(this.rt, this.network, this.data, this.resident, hooks);
   }
 
   async checkpoint(extra?: Record<string, unknown>): Promise<Checkpoint> {
@@ -283,8 +273,7 @@ export class Trainer {
   }
 
   release(): void {
-    if (this.fullBatch) releaseBatch(this.rt, this.fullBatch);
-    this.fullBatch = null;
+    this.resident.release();
     this.adam.release();
     this.network.release();
   }

@@ -38,7 +38,7 @@ describe('training lowers the loss', () => {
       };
       const trainer = new Trainer(
         rt,
-        trainData(ds, { kind: 'random', parts: 1, seed: 1 }),
+        trainData(ds, { parts: 1, seed: 1 }),
         { ...DEFAULT_MODEL, ...b.model },
         opts,
       );
@@ -88,12 +88,7 @@ describe('CiteSeer, public Planetoid split', async () => {
         seed: 0,
         evalEvery: 1,
       };
-      const trainer = new Trainer(
-        rt,
-        trainData(ds, { kind: 'random', parts: 1, seed: 0 }),
-        model,
-        opts,
-      );
+      const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed: 0 }), model, opts);
       const result = await trainer.run();
       trainer.release();
       console.info(

@@ -1,14 +1,14 @@
 // Loaded datasets stay in the worker between jobs (a sweep after a run reuses the same graph);
-// only the latest one is kept, since a graph can be large.
+// only the latest one is kept, since a graph can be large. Datasets past the in-memory threshold
+// are streamed part by part instead (src/train/open-data.ts).
 import { refKey, sourceFor } from '../graph/catalog';
 import { loadDataset, type LoadedDataset, type LoadProgress } from '../graph/load';
-import { trainData } from '../train/train-data';
-import type { TrainData } from '../train/trainer';
+import { openTrainData, type OpenedData } from '../train/open-data';
 import type { DataSpec, DatasetSummary } from './protocol';
 
 let cached: { key: string; ds: Promise<LoadedDataset> } | null = null;
 
-export async function loadFor(
+async function loadCached(
   spec: Pick<DataSpec, 'dataset' | 'shards'>,
   onProgress: (p: LoadProgress) => void,
 ): Promise<LoadedDataset> {
@@ -41,18 +41,33 @@ export async function loadFor(
   }
 }
 
-export function dataFor(ds: LoadedDataset, parts: number, seed: number): TrainData {
-  return trainData(ds, { kind: 'random', parts: Math.max(1, Math.floor(parts)), seed });
+/** The job's data: parts per epoch, evaluation parts and views from the spec. */
+export function openFor(
+  spec: DataSpec,
+  seed: number,
+  onProgress: (p: LoadProgress) => void,
+): Promise<OpenedData> {
+  return openTrainData(sourceFor(spec.dataset), {
+    shards: spec.shards ?? undefined,
+    plan: {
+      parts: Math.max(1, Math.floor(spec.parts)),
+      evalParts: spec.evalParts ?? 1,
+      evalViews: spec.evalViews ?? 1,
+      seed,
+    },
+    onProgress,
+    load: () => loadCached(spec, onProgress),
+  });
 }
 
-export function summarize(ds: LoadedDataset): DatasetSummary {
+export function summarize(d: OpenedData): DatasetSummary {
   return {
-    name: ds.manifest.name,
-    location: ds.location,
-    shards: ds.shards,
-    nodes: ds.graph.numNodes,
-    edges: ds.graph.adj.colIdx.length,
-    task: ds.manifest.task,
-    metric: ds.manifest.metric,
+    name: d.manifest.name,
+    location: d.location,
+    shards: d.shards,
+    nodes: d.nodes,
+    edges: d.edges,
+    task: d.manifest.task,
+    metric: d.manifest.metric,
   };
 }

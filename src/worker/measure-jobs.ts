@@ -4,7 +4,7 @@
 import { configProblems, type ModelConfig } from '../models/config';
 import { measureStep, type StepMeasurement } from '../train/measure';
 import { zeroByTag } from '../gpu/memory-tags';
-import { dataFor, loadFor } from './datasets';
+import { openFor } from './datasets';
 import type { JobControl } from './job';
 import type { CaptureResult, RunSpec, SweepListener, SweepRow, SweepSpec } from './protocol';
 import { tell } from './runtime-holder';
@@ -43,8 +43,7 @@ export async function runSweep(
   listener: SweepListener,
   control: JobControl,
 ): Promise<SweepRow[]> {
-  const ds = await loadFor(spec, (p) => tell(() => listener.loading(p)));
-  const data = dataFor(ds, spec.parts, spec.seed);
+  const { data } = await openFor(spec, spec.seed, (p) => tell(() => listener.loading(p)));
   const rows: SweepRow[] = [];
   const total = spec.models.length * spec.depths.length;
   for (const model of spec.models) {
@@ -79,8 +78,7 @@ export async function captureStep(
   const problems = configProblems(spec.model);
   if (problems.length) return { ok: false, status: 'error', message: problems.join(' ') };
   try {
-    const ds = await loadFor(spec, (p) => tell(() => listener.loading(p)));
-    const data = dataFor(ds, spec.parts, spec.train.seed);
+    const { data } = await openFor(spec, spec.train.seed, (p) => tell(() => listener.loading(p)));
     const m = await measureStep(data, spec.model, {
       seed: spec.train.seed,
       budgetBytes: spec.budgetBytes,

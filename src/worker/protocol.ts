@@ -108,8 +108,12 @@ export interface RunResult {
   epochs: EpochRecord[];
   best: { epoch: number; valid: number; test: number };
   params: number;
+  /** Peak bytes in use (handed out to tensors). */
   peakBytes: number;
   peakByTag: ByTag;
+  /** Peak bytes the GPU held for the run (in use + pooled): what a "fits on a GPU" claim uses. */
+  peakHeldBytes: number;
+  peakHeldByTag: ByTag;
   /** Device losses the run came back from. */
   recoveries: number;
   /** The epoch of the weights exportWeights() now returns (null: none). */

@@ -1,6 +1,8 @@
-// One training run in the worker: epoch by epoch, a CPU checkpoint after each, so that when the
-// device is lost the run continues on a new device from the last finished epoch. Out-of-memory
-// and divergence end the run cleanly with a status and a message in plain words.
+// One training run in the worker, as named phases: check the request, load (or open for
+// streaming) the data, plan memory and build the trainer, train and evaluate by parts epoch by
+// epoch with a CPU checkpoint after each, and clean up. When the device is lost the run continues
+// on a new device from the last checkpoint; out-of-memory, divergence and refused plans end it
+// cleanly with a status and a message in plain words.
 import { GpuOutOfMemoryError } from '../gpu/errors';
 import { zeroByTag, type ByTag } from '../gpu/memory-tags';
 import type { GpuRuntime } from '../gpu/runtime';
@@ -8,22 +10,18 @@ import { refKey } from '../graph/catalog';
 import { DatasetError } from '../graph/errors';
 import { configProblems, type ModelConfig } from '../models/config';
 import type { Checkpoint } from '../train/checkpoint';
-import {
-  Trainer,
-  TrainingDivergedError,
-  type EpochRecord,
-  type TrainData,
-  type TrainHooks,
-} from '../train/trainer';
-import { dataFor, loadFor, summarize } from './datasets';
+import { PartTooLargeError } from '../train/memory-plan';
+import type { OpenedData } from '../train/open-data';
+import { Trainer, TrainingDivergedError, type EpochRecord } from '../train/trainer';
+import { openFor, summarize } from './datasets';
+import { causedByLoss, untilLost } from './device-loss';
 import type { JobControl } from './job';
 import type { DatasetSummary, RunListener, RunResult, RunSpec, RunStatus } from './protocol';
 import { tell, type RuntimeHolder } from './runtime-holder';
-import { reduceTimeline } from './timeline';
+import { StepObserver } from './step-observer';
 
 /** More losses than this in one run is a device that cannot hold the work: give up. */
 const MAX_RECOVERIES = 3;
-const STEP_EVENT_MS = 100;
 
 export interface RunContext {
   holder: RuntimeHolder;
@@ -37,41 +35,6 @@ export interface RunOutcome {
   /** The latest weights (after the last finished epoch), for exportWeights(). */
   checkpoint: Checkpoint | null;
 }
-
-class DeviceLostSignal extends Error {
-  constructor() {
-    super('The GPU device was lost.');
-  }
-}
-
-/** One per runtime (a listener per call would pile up over a long run). */
-const lostPromises = new WeakMap<GpuRuntime, Promise<never>>();
-
-function lostPromise(rt: GpuRuntime): Promise<never> {
-  let p = lostPromises.get(rt);
-  if (!p) {
-    p = new Promise<never>((_, reject) => rt.onLost(() => reject(new DeviceLostSignal())));
-    p.catch(() => undefined);
-    lostPromises.set(rt, p);
-  }
-  return p;
-}
-
-/** Rejects as soon as the device is lost: a lost device may never settle what was pending. */
-function untilLost<T>(rt: GpuRuntime, p: Promise<T>): Promise<T> {
-  p.catch(() => undefined);
-  return Promise.race([p, lostPromise(rt)]);
-}
-
-/** Whether an error came from a lost device (its 'lost' can arrive just after the error). */
-async function causedByLoss(rt: GpuRuntime, e: unknown): Promise<boolean> {
-  if (e instanceof DeviceLostSignal || rt.isLost) return true;
-  if (e instanceof GpuOutOfMemoryError || e instanceof TrainingDivergedError) return false;
-  await Promise.race([lostPromise(rt).catch(() => undefined), sleep(500)]);
-  return rt.isLost;
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Parameter shapes must match; dropout may differ between the saved run and this one. */
 function modelMismatch(saved: ModelConfig, wanted: ModelConfig): string | null {
@@ -105,6 +68,8 @@ function classify(
   if (e instanceof TrainingDivergedError) return { status: 'diverged', message: e.message + kept };
   if (e instanceof DatasetError)
     return { status: 'error', message: `The dataset could not be used: ${e.message}` };
+  if (e instanceof PartTooLargeError || e instanceof RangeError)
+    return { status: 'error', message: e.message };
   return { status: 'error', message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -115,187 +80,168 @@ export function bestOf(records: readonly EpochRecord[]): RunResult['best'] {
   return best.epoch ? best : { epoch: 0, valid: NaN, test: NaN };
 }
 
+/** What a run has produced so far: enough to answer at any moment, whatever ended it. */
+class RunRecord {
+  checkpoint: Checkpoint | null;
+  records: EpochRecord[] = [];
+  params = 0;
+  recoveries = 0;
+  summary: DatasetSummary | null = null;
+  began = false;
+  startEpoch = 0;
+  private readonly peak = { bytes: 0, byTag: zeroByTag() as ByTag };
+  private readonly held = { bytes: 0, byTag: zeroByTag() as ByTag };
+
+  constructor(checkpoint: Checkpoint | null) {
+    this.checkpoint = checkpoint;
+  }
+
+  notePeak(rt: GpuRuntime): void {
+    const s = rt.allocator.snapshot();
+    if (s.peakInUseBytes > this.peak.bytes) {
+      this.peak.bytes = s.peakInUseBytes;
+      this.peak.byTag = s.atPeakByTag;
+    }
+    if (s.peakHeldBytes > this.held.bytes) {
+      this.held.bytes = s.peakHeldBytes;
+      this.held.byTag = s.atPeakHeldByTag;
+    }
+  }
+
+  end(status: RunStatus, message?: string): RunOutcome {
+    return {
+      result: {
+        status,
+        dataset: this.summary,
+        began: this.began,
+        startEpoch: this.startEpoch,
+        message,
+        epochs: this.records,
+        best: bestOf(this.records),
+        params: this.params,
+        peakBytes: this.peak.bytes,
+        peakByTag: this.peak.byTag,
+        peakHeldBytes: this.held.bytes,
+        peakHeldByTag: this.held.byTag,
+        recoveries: this.recoveries,
+        weightsEpoch: this.checkpoint?.epoch ?? null,
+      },
+      checkpoint: this.checkpoint,
+    };
+  }
+}
+
+/** Phase 1: a request that cannot run is answered before any data is read. */
+function refusal(spec: RunSpec, loaded: Checkpoint | null): string | null {
+  const problems = configProblems(spec.model);
+  if (problems.length) return problems.join(' ');
+  if (spec.fromLoadedWeights) {
+    if (!loaded) return 'No weights are loaded: load a weights file first.';
+    return modelMismatch(loaded.model, spec.model);
+  }
+  return null;
+}
+
+/** Phase 3: memory planned (a part that cannot fit is refused here) and the trainer built. */
+function buildTrainer(rt: GpuRuntime, spec: RunSpec, opened: OpenedData, run: RunRecord): Trainer {
+  rt.allocator.setBudget(spec.budgetBytes);
+  // Pooled buffers of earlier jobs would count against the budget: start from a clean device.
+  rt.allocator.trim();
+  rt.allocator.resetPeaks();
+  const t = new Trainer(rt, opened.data, spec.model, spec.train);
+  if (run.checkpoint) t.restore(run.checkpoint);
+  run.params = t.network.paramCount;
+  run.records = t.history.slice();
+  return t;
+}
+
 export async function runTraining(
   ctx: RunContext,
   spec: RunSpec,
   listener: RunListener,
 ): Promise<RunOutcome> {
-  const peak = { bytes: 0, byTag: zeroByTag() as ByTag };
-  let checkpoint: Checkpoint | null = spec.fromLoadedWeights ? ctx.loaded : null;
-  let records: EpochRecord[] = [];
-  let params = 0;
-  let recoveries = 0;
-  let summary: DatasetSummary | null = null;
-  let began = false;
-  let startEpoch = 0;
-  const end = (status: RunStatus, message?: string): RunOutcome => ({
-    result: {
-      status,
-      dataset: summary,
-      began,
-      startEpoch,
-      message,
-      epochs: records,
-      best: bestOf(records),
-      params,
-      peakBytes: peak.bytes,
-      peakByTag: peak.byTag,
-      recoveries,
-      weightsEpoch: checkpoint?.epoch ?? null,
-    },
-    checkpoint,
-  });
+  const run = new RunRecord(spec.fromLoadedWeights ? ctx.loaded : null);
+  const refused = refusal(spec, ctx.loaded);
+  if (refused) return run.end('error', refused);
 
-  const problems = configProblems(spec.model);
-  if (problems.length) return end('error', problems.join(' '));
-  if (spec.fromLoadedWeights) {
-    if (!checkpoint) return end('error', 'No weights are loaded: load a weights file first.');
-    const mismatch = modelMismatch(checkpoint.model, spec.model);
-    if (mismatch) return end('error', mismatch);
-  }
-
-  let data: TrainData;
+  // Phase 2: the data, whole or opened for streaming.
+  let opened: OpenedData;
   try {
-    const ds = await loadFor(spec, (p) => tell(() => listener.loading(p)));
-    data = dataFor(ds, spec.parts, spec.train.seed);
-    summary = summarize(ds);
+    opened = await openFor(spec, spec.train.seed, (p) => tell(() => listener.loading(p)));
+    run.summary = summarize(opened);
   } catch (e) {
-    return end('error', classify(e, null).message);
+    return run.end('error', classify(e, null).message);
   }
-  if (ctx.control.stopRequested) return end('stopped');
-
-  const notePeak = (r: GpuRuntime) => {
-    const s = r.allocator.snapshot();
-    if (s.peakInUseBytes > peak.bytes) {
-      peak.bytes = s.peakInUseBytes;
-      peak.byTag = s.atPeakByTag;
-    }
-  };
-  const build = (r: GpuRuntime): Trainer => {
-    r.allocator.setBudget(spec.budgetBytes);
-    // Pooled buffers of earlier jobs would count against the budget: start from a clean device.
-    r.allocator.trim();
-    r.allocator.resetPeaks();
-    const t = new Trainer(r, data, spec.model, spec.train);
-    if (checkpoint) t.restore(checkpoint);
-    params = t.network.paramCount;
-    records = t.history.slice();
-    return t;
-  };
+  if (ctx.control.stopRequested) return run.end('stopped');
 
   let rt = await ctx.holder.ready();
   let trainer: Trainer | null = null;
   try {
-    trainer = build(rt);
+    trainer = buildTrainer(rt, spec, opened, run);
   } catch (e) {
-    const c = classify(e, checkpoint);
+    const c = classify(e, run.checkpoint);
     await cleanUp(ctx, rt, null, c.status);
-    return end(c.status, c.message);
+    return run.end(c.status, c.message);
   }
-  began = true;
-  startEpoch = trainer.epoch;
-  const dataset = summary;
+  run.began = true;
+  run.startEpoch = trainer.epoch;
+  const dataset = run.summary;
   tell(() =>
     listener.started({
       dataset,
-      params,
+      params: run.params,
       startEpoch: trainer!.epoch,
-      history: records,
+      history: run.records,
       epochs: spec.train.epochs,
     }),
   );
 
-  // The timeline shows a step in the steady state: the second one, once the graph is resident.
-  const remainingSteps = (spec.train.epochs - trainer.epoch) * Math.max(1, spec.parts);
-  const captureAt = remainingSteps >= 2 ? 2 : 1;
-  let steps = 0;
-  let capturing = false;
-  let captured = false;
-  let lastStepEvent = 0;
-  const t0 = performance.now();
-  let generation = 0;
-
-  const hooks = (gen: number, t: Trainer): TrainHooks => ({
-    control: async () => {
-      if (gen !== generation) return 'stop';
-      const c = await ctx.control.control();
-      if (gen !== generation) return 'stop';
-      if (c === 'continue' && !captured && steps + 1 === captureAt) {
-        t.rt.allocator.beginTimeline();
-        capturing = true;
-      }
-      return c;
-    },
-    onStep: (s) => {
-      if (gen !== generation) return;
-      steps++;
-      if (capturing) {
-        capturing = false;
-        captured = true;
-        const events = t.rt.allocator.endTimeline();
-        const label = `${spec.model.model} · ${spec.model.layers} layers · run`;
-        const series = reduceTimeline(events, {
-          label,
-          model: spec.model.model,
-          layers: spec.model.layers,
-          source: 'run',
-        });
-        tell(() => listener.timeline(series));
-      }
-      const now = performance.now();
-      if (s.step === 1 || s.step === s.steps || now - lastStepEvent >= STEP_EVENT_MS) {
-        lastStepEvent = now;
-        tell(() => listener.step({ ...s, elapsedMs: now - t0 }));
-      }
-    },
-  });
-
+  // Phase 4: epochs of training and evaluation by parts, each followed by a checkpoint.
+  const remainingSteps = (spec.train.epochs - trainer.epoch) * opened.data.trainParts(1).count;
+  const observer = new StepObserver(spec, ctx.control, listener, remainingSteps);
   let status: RunStatus = 'done';
   let message: string | undefined;
   while (trainer.epoch < spec.train.epochs) {
-    const gen = generation;
     try {
-      const rec = await untilLost(rt, trainer.trainEpoch(hooks(gen, trainer)));
+      const rec = await untilLost(rt, trainer.trainEpoch(observer.hooks(trainer)));
       if (!rec) {
         status = 'stopped';
         break;
       }
-      checkpoint = await untilLost(
+      run.checkpoint = await untilLost(
         rt,
         trainer.checkpoint({ dataset: refKey(spec.dataset), datasetName: dataset.name }),
       );
-      records = trainer.history.slice();
-      notePeak(rt);
+      run.records = trainer.history.slice();
+      run.notePeak(rt);
       const snap = rt.allocator.snapshot();
       tell(() => listener.epoch(rec, snap));
     } catch (e) {
-      if (capturing) {
-        capturing = false;
-        if (!rt.isLost) rt.allocator.endTimeline();
-      }
+      observer.abandon(rt);
       if (!(await causedByLoss(rt, e))) {
-        ({ status, message } = classify(e, checkpoint));
+        ({ status, message } = classify(e, run.checkpoint));
         break;
       }
-      notePeak(rt);
-      generation++;
+      // Phase 4b: recovery from a lost device, from the last checkpoint.
+      run.notePeak(rt);
+      observer.invalidate();
       trainer = null;
       if (ctx.control.stopRequested) {
         status = 'stopped';
         break;
       }
-      if (++recoveries > MAX_RECOVERIES) {
+      if (++run.recoveries > MAX_RECOVERIES) {
         status = 'error';
-        message = `The GPU device was lost ${recoveries} times in this run; giving up. Reload the page.`;
+        message = `The GPU device was lost ${run.recoveries} times in this run; giving up. Reload the page.`;
         break;
       }
-      const from = checkpoint ? `the checkpoint of epoch ${checkpoint.epoch}` : 'the start';
+      const from = run.checkpoint ? `the checkpoint of epoch ${run.checkpoint.epoch}` : 'the start';
       tell(() => listener.recovering(`The GPU device was lost. Rebuilding the run from ${from}…`));
       try {
         rt = await ctx.holder.ready();
-        trainer = build(rt);
+        trainer = buildTrainer(rt, spec, opened, run);
       } catch (e2) {
-        ({ status, message } = classify(e2, checkpoint));
+        ({ status, message } = classify(e2, run.checkpoint));
         break;
       }
       const epoch = trainer.epoch;
@@ -307,10 +253,11 @@ export async function runTraining(
       );
     }
   }
-  if (trainer) records = trainer.history.slice();
-  notePeak(rt);
+  // Phase 5: clean up.
+  if (trainer) run.records = trainer.history.slice();
+  run.notePeak(rt);
   await cleanUp(ctx, rt, trainer, status);
-  return end(status, message);
+  return run.end(status, message);
 }
 
 /** Frees the run's buffers; a device left holding stray buffers (or poisoned by OOM) is renewed. */
