@@ -2,6 +2,7 @@
 // Each subcommand lives in scripts/commands/<name>.ts and registers itself here.
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
   registerConvert(program);
+  registerGenerate(program);
   registerTrain(program);
   registerSweep(program);
   return program;
