@@ -1,6 +1,9 @@
 // npm run bench [-- --full] [--models …] [--sections …] [--no-readme]
+// npm run bench -- --scale [--scale-factor F] [--budget-gb G]
 // Runs the suite in headless Chromium on this machine's adapter, writes
 // bench/results/<adapter>-<date>.json and regenerates the README's results section from it.
+// --scale runs only the paper-scale section (generated proteins- and arxiv-sized graphs, kept in
+// bench/.data/ between runs) and writes <adapter>-<date>-scale.json and its README section.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -11,6 +14,7 @@ import { renderResults, replaceSection, targetChecks } from './lib/bench-report.
 import { runConvert } from './commands/convert.ts';
 import { list, modelKind } from './commands/options.ts';
 import type { BenchArgs, BenchResult, BenchSection } from '../src/headless/bench.ts';
+import { runScale } from './lib/bench-scale.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CITESEER = resolve(ROOT, '../shared/datasets/citeseer-planetoid');
@@ -37,13 +41,24 @@ const program = new Command()
   ])
   .option('--sections <list>', `sections to run (${SECTIONS.join(', ')})`, list(section))
   .option('--no-readme', 'do not rewrite the README results section')
+  .option('--scale', 'only the paper-scale section: proteins- and arxiv-sized graphs, by parts')
+  .option('--scale-factor <F>', 'nodes and edges of the generated graphs × F', Number, 1)
+  .option('--budget-gb <G>', 'scale: simulated GPU memory in GiB', Number, 8)
   .parse();
 const o = program.opts<{
+  scale?: boolean;
+  scaleFactor: number;
+  budgetGb: number;
   full?: boolean;
   models: BenchArgs['models'];
   sections?: BenchSection[];
   readme: boolean;
 }>();
+
+if (o.scale) {
+  await runScale({ factor: o.scaleFactor, budgetGb: o.budgetGb, readme: o.readme });
+  process.exit(0);
+}
 
 let citeseer: string | null = null;
 const tmp = mkdtempSync(join(tmpdir(), 'revgnn-bench-'));

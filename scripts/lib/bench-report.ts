@@ -115,7 +115,10 @@ export function targetChecks(r: BenchResult): TargetCheck[] {
         'a 1001-layer rev network trains (forward + backward + Adam) without running out of memory',
       measured:
         r.deep.status === 'ok'
-          ? `one step in ${(r.deep.ms / 1000).toFixed(1)} s, peak ${formatBytes(r.deep.peakBytes)}`
+          ? `one step in ${(r.deep.ms / 1000).toFixed(1)} s, peak ` +
+            (r.deep.peakHeldBytes !== undefined
+              ? `held ${formatBytes(r.deep.peakHeldBytes)} (in use ${formatBytes(r.deep.peakBytes)})`
+              : `in use ${formatBytes(r.deep.peakBytes)}`)
           : `out of memory: ${r.deep.message}`,
       met: r.deep.status === 'ok',
     });

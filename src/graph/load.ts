@@ -19,6 +19,12 @@ export interface DatasetSource {
     name: string,
     onProgress?: (loaded: number, total?: number) => void,
   ): Promise<Uint8Array>;
+  /**
+   * Optional: reads a file into `scratch` when it fits and returns a view of it (valid until the
+   * next read into the same scratch), else a new buffer. Streaming part by part reads every shard
+   * through one buffer this way instead of leaving one dead buffer per shard to the collector.
+   */
+  readBytesInto?(name: string, scratch: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface LoadProgress {

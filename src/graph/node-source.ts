@@ -1,6 +1,6 @@
 // Node-only: datasets read from the filesystem (the CLI and the Node tests). Kept apart from
 // load.ts so that the page's bundle never imports node:fs.
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +45,33 @@ export class NodeFsSource implements DatasetSource {
     const b = await this.read(name);
     onProgress?.(b.length, b.length);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  async readBytesInto(name: string, scratch: Uint8Array): Promise<Uint8Array> {
+    const path = join(this.dir, name);
+    let fh: FileHandle | null = null;
+    try {
+      fh = await open(path, 'r');
+      const { size } = await fh.stat();
+      const into = size <= scratch.length ? scratch.subarray(0, size) : new Uint8Array(size);
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await fh.read(into, off, size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return into.subarray(0, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new DatasetError(
+        path,
+        'file',
+        'the file to exist and be readable',
+        code === 'ENOENT' ? 'no such file' : `an error (${code ?? (e as Error).message})`,
+      );
+    } finally {
+      await fh?.close();
+    }
   }
 }
 

@@ -9,16 +9,27 @@ export function locate(source: DatasetSource, file: string): string {
   return source.label ? `${source.label.replace(/\/+$/, '')}/${file}` : file;
 }
 
+/**
+ * With `scratch` (and a source that can read into it), the shard's arrays are views of the
+ * scratch buffer: valid only until the next read into it, so the caller copies what it keeps.
+ */
 export async function readShard(
   source: DatasetSource,
   manifest: DatasetManifest,
   index: number,
   onBytes?: (loaded: number) => void,
+  scratch?: Uint8Array,
 ): Promise<ShardData> {
   const entry = manifest.shards[index];
-  const bytes = await source.readBytes(entry.file, (loaded) =>
-    onBytes?.(Math.min(loaded, entry.bytes)),
-  );
+  let bytes: Uint8Array;
+  if (scratch && source.readBytesInto) {
+    bytes = await source.readBytesInto(entry.file, scratch);
+    onBytes?.(Math.min(bytes.length, entry.bytes));
+  } else {
+    bytes = await source.readBytes(entry.file, (loaded) =>
+      onBytes?.(Math.min(loaded, entry.bytes)),
+    );
+  }
   try {
     return validateShard(bytes, manifest, index);
   } catch (e) {

@@ -6,6 +6,7 @@
 // IN-edges (row i lists the sources j of j → i), ascending local ids, no duplicates, no self-loops.
 import { DatasetError } from './errors';
 import { MANIFEST_FILE, type DatasetManifest, type ShardData } from './format';
+import { PartAssembler } from './part-assembler';
 import { Rng, mixSeed } from './rng';
 import type { Csr, NodeFeatures, NodeLabels, Subgraph } from './types';
 
@@ -26,91 +27,14 @@ export function assembleSubgraph(
   opts: { checkSymmetry?: boolean } = {},
 ): AssembledGraph {
   const N = manifest.numNodes;
-  const localOf = new Int32Array(N).fill(-1);
-  for (const s of shards) {
-    const file = manifest.shards[s.index]?.file ?? `shard ${s.index}`;
-    for (let r = 0; r < s.globalIds.length; r++) {
-      const g = s.globalIds[r];
-      if (localOf[g] !== -1) {
-        throw new DatasetError(
-          file,
-          `globalIds[${r}]`,
-          'each node in exactly one shard',
-          `node ${g} also in shard ${manifest.shards[localOf[g]]?.file ?? localOf[g]}`,
-        );
-      }
-      localOf[g] = s.index;
-    }
-  }
-  // Local ids in ascending global id; remember where each local node's row lives.
-  let n = 0;
-  for (let g = 0; g < N; g++) if (localOf[g] !== -1) n++;
-  const globalIds = new Uint32Array(n);
-  const srcShard = new Uint32Array(n);
-  const srcRow = new Uint32Array(n);
-  const shardPos = new Map<number, number>();
-  shards.forEach((s, p) => shardPos.set(s.index, p));
-  {
-    let l = 0;
-    for (let g = 0; g < N; g++) {
-      if (localOf[g] !== -1) {
-        srcShard[l] = shardPos.get(localOf[g])!;
-        globalIds[l] = g;
-        localOf[g] = l++;
-      }
-    }
-  }
-  const shardNodes = shards.map((s) => {
-    const a = new Uint32Array(s.globalIds.length);
-    for (let r = 0; r < a.length; r++) {
-      const l = localOf[s.globalIds[r]];
-      a[r] = l;
-      srcRow[l] = r;
-    }
-    return a;
-  });
-
-  // Adjacency: neighbour global ids are ascending in every row and local ids preserve that order,
-  // so the mapped rows stay sorted; edge features keep their positions.
-  const rowPtr = new Uint32Array(n + 1);
-  for (let i = 0; i < n; i++) {
-    const s = shards[srcShard[i]];
-    const r = srcRow[i];
-    let c = 0;
-    for (let k = s.adj.rowPtr[r]; k < s.adj.rowPtr[r + 1]; k++)
-      if (localOf[s.adj.colIdx[k]] !== -1) c++;
-    rowPtr[i + 1] = rowPtr[i] + c;
-  }
-  const nnz = rowPtr[n];
-  const colIdx = new Uint32Array(nnz);
-  const efDim = manifest.edgeFeatures?.dim ?? 0;
-  const ef = efDim > 0 ? new Float32Array(nnz * efDim) : null;
-  for (let i = 0; i < n; i++) {
-    const s = shards[srcShard[i]];
-    const r = srcRow[i];
-    let out = rowPtr[i];
-    for (let k = s.adj.rowPtr[r]; k < s.adj.rowPtr[r + 1]; k++) {
-      const l = localOf[s.adj.colIdx[k]];
-      if (l === -1) continue;
-      colIdx[out] = l;
-      if (ef) ef.set(s.edgeFeatures!.data.subarray(k * efDim, (k + 1) * efDim), out * efDim);
-      out++;
-    }
-  }
-  const adj: Csr = { rows: n, cols: n, rowPtr, colIdx };
-
-  const split = new Uint8Array(n);
-  for (let i = 0; i < n; i++) split[i] = shards[srcShard[i]].split[srcRow[i]];
-
-  const graph: Subgraph = {
-    numNodes: n,
-    adj,
-    features: gatherFeatures(manifest, shards, srcShard, srcRow),
-    labels: gatherLabels(manifest, shards, srcShard, srcRow),
-    split,
-    globalIds,
-  };
-  if (ef) graph.edgeFeatures = { dim: efDim, data: ef };
+  const assembler = new PartAssembler(
+    manifest,
+    shards.map((s) => ({ index: s.index, globalIds: s.globalIds })),
+  );
+  for (const s of shards) assembler.add(s);
+  const graph = assembler.finish();
+  const { numNodes: n, split, adj, globalIds } = graph;
+  const shardNodes = assembler.shardNodes;
 
   if (n === N) {
     const counts = [0, 0, 0, 0];
@@ -136,75 +60,6 @@ export function assembleSubgraph(
     if (manifest.symmetric && opts.checkSymmetry !== false) checkSymmetric(adj, globalIds);
   }
   return { graph, shardNodes };
-}
-
-function gatherFeatures(
-  manifest: DatasetManifest,
-  shards: ShardData[],
-  srcShard: Uint32Array,
-  srcRow: Uint32Array,
-): NodeFeatures {
-  const n = srcShard.length;
-  const dim = manifest.features.dim;
-  if (manifest.features.kind === 'dense') {
-    const data = new Float32Array(n * dim);
-    for (let i = 0; i < n; i++) {
-      const f = shards[srcShard[i]].features;
-      if (f.kind !== 'dense') throw new Error('unreachable: validated feature kind');
-      const r = srcRow[i];
-      data.set(f.data.subarray(r * dim, (r + 1) * dim), i * dim);
-    }
-    return { kind: 'dense', dim, data };
-  }
-  const rowPtr = new Uint32Array(n + 1);
-  const csrOf = (i: number) => {
-    const f = shards[srcShard[i]].features;
-    if (f.kind !== 'sparse') throw new Error('unreachable: validated feature kind');
-    return f.csr;
-  };
-  for (let i = 0; i < n; i++) {
-    const c = csrOf(i);
-    const r = srcRow[i];
-    rowPtr[i + 1] = rowPtr[i] + c.rowPtr[r + 1] - c.rowPtr[r];
-  }
-  const colIdx = new Uint32Array(rowPtr[n]);
-  const values = new Float32Array(rowPtr[n]);
-  for (let i = 0; i < n; i++) {
-    const c = csrOf(i);
-    const r = srcRow[i];
-    colIdx.set(c.colIdx.subarray(c.rowPtr[r], c.rowPtr[r + 1]), rowPtr[i]);
-    if (c.values) values.set(c.values.subarray(c.rowPtr[r], c.rowPtr[r + 1]), rowPtr[i]);
-    else values.fill(1, rowPtr[i], rowPtr[i + 1]);
-  }
-  return { kind: 'sparse', dim, csr: { rows: n, cols: dim, rowPtr, colIdx, values } };
-}
-
-function gatherLabels(
-  manifest: DatasetManifest,
-  shards: ShardData[],
-  srcShard: Uint32Array,
-  srcRow: Uint32Array,
-): NodeLabels {
-  const n = srcShard.length;
-  if (manifest.task === 'multiclass') {
-    const y = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const l = shards[srcShard[i]].labels;
-      if (l.kind !== 'multiclass') throw new Error('unreachable: validated label kind');
-      y[i] = l.y[srcRow[i]];
-    }
-    return { kind: 'multiclass', numClasses: manifest.numClasses!, y };
-  }
-  const T = manifest.numTasks!;
-  const B = Math.ceil(T / 8);
-  const y = new Uint8Array(n * T);
-  for (let i = 0; i < n; i++) {
-    const l = shards[srcShard[i]].labels;
-    if (l.kind !== 'multilabel') throw new Error('unreachable: validated label kind');
-    const base = srcRow[i] * B;
-    for (let t = 0; t < T; t++) y[i * T + t] = (l.bits[base + (t >> 3)] >> (t & 7)) & 1;
-  }
-  return { kind: 'multilabel', numTasks: T, y };
 }
 
 function hasEntry(adj: Csr, row: number, col: number): boolean {

@@ -3,6 +3,7 @@
 // arguments and gets its JSON-able result back. Progress goes out through window.revgnnProgress,
 // which the Node side exposes.
 import { runBench, type BenchArgs } from './bench';
+import { runBenchScale, type BenchScaleArgs } from './bench-scale';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
@@ -32,6 +33,7 @@ declare global {
 const ENTRIES: Record<string, HeadlessEntry> = {
   'bench-kernels': (args, progress) => benchKernels((args ?? {}) as BenchKernelsArgs, progress),
   bench: (args, progress) => runBench(args as BenchArgs, progress),
+  'bench-scale': (args, progress) => runBenchScale(args as BenchScaleArgs, progress),
   train: (args, progress) => trainHeadless(args as TrainArgs, progress),
   sweep: (args, progress) => sweepHeadless(args as SweepArgs, progress),
 };

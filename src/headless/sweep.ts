@@ -36,8 +36,10 @@ export async function sweepHeadless(args: SweepArgs, progress: ProgressFn) {
         model,
         layers,
         status: m.status,
+        /** In use (tensors) at the step's peak; peakHeldBytes adds the buffer pool. */
         peakBytes: m.peakBytes,
         peakByTag: m.peakByTag,
+        peakHeldBytes: m.peakHeldBytes,
         params: m.params,
         ms: m.ms,
         ...(m.message ? { message: m.message } : {}),

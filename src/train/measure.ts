@@ -21,6 +21,8 @@ export interface StepMeasurement {
   peakBytes: number;
   /** In-use bytes by tag at that peak. */
   peakByTag: ByTag;
+  /** Peak bytes the GPU held during the step: in use + pooled. */
+  peakHeldBytes: number;
   params: number;
   ms: number;
   /** The step's allocation timeline, when asked for. */
@@ -64,6 +66,7 @@ export async function measureStep(
       status: 'ok',
       peakBytes: snap.peakInUseBytes,
       peakByTag: snap.atPeakByTag,
+      peakHeldBytes: snap.peakHeldBytes,
       params: net.paramCount,
       ms,
       timeline,
@@ -76,6 +79,7 @@ export async function measureStep(
       status: e instanceof GpuOutOfMemoryError ? 'oom' : 'error',
       peakBytes: snap.peakInUseBytes,
       peakByTag: zeroByTag(),
+      peakHeldBytes: snap.peakHeldBytes,
       params: 0,
       ms: 0,
       message: e instanceof Error ? e.message : String(e),

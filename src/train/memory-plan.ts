@@ -4,8 +4,14 @@
 import type { DataShape, ModelConfig } from '../models/config';
 import type { PartPlan } from './train-data';
 
-/** Random parts of a graph keep about 1/P of its nodes and 1/P² of its edges; this covers the spread. */
-const EDGE_MARGIN = 1.2;
+/**
+ * Random parts of a graph keep about 1/P of its nodes and 1/P² of its edges. The spread of a
+ * part's edge count shrinks with the count: about four standard deviations of a Poisson count,
+ * plus 2 % for the degree spread, covers what random parts do.
+ */
+function edgeMargin(expected: number): number {
+  return 1.02 + 4 / Math.sqrt(Math.max(expected, 1));
+}
 
 export interface PartSize {
   nodes: number;
@@ -20,10 +26,8 @@ export interface PlannedBuffer {
 /** Expected size of one of P random parts of a graph of N nodes and E adjacency entries. */
 export function partSize(nodes: number, edges: number, parts: number): PartSize {
   if (parts <= 1) return { nodes, edges };
-  return {
-    nodes: Math.ceil(nodes / parts),
-    edges: Math.ceil((edges / (parts * parts)) * EDGE_MARGIN),
-  };
+  const expected = edges / (parts * parts);
+  return { nodes: Math.ceil(nodes / parts), edges: Math.ceil(expected * edgeMargin(expected)) };
 }
 
 /** The per-part buffers whose size grows with the part (the largest single allocations). */

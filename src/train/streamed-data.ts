@@ -1,14 +1,14 @@
 // Training data read from the shards part by part, never the whole dataset at once. A dataset's
 // shards are already a seeded random node partition; a random part of an epoch is a random
-// union of shards (a fresh shuffle of the shards per epoch, cut into P runs), so one part costs
-// reading its own shards and assembling their induced subgraph — CPU memory ~1/P of the dataset.
+// union of shards (a fresh shuffle of the shards per epoch, cut into P runs). A part is assembled
+// one shard at a time (src/graph/part-assembler.ts): CPU memory is one shard plus the part.
 // With many shards per part this is the paper's random partition at a coarser grain; with as many
 // shards as parts every epoch sees the same parts (the manifest's `shards` sets the grain).
 import { loadManifest, type DatasetSource } from '../graph/load';
 import type { DatasetManifest, ShardData } from '../graph/format';
 import { Rng, mixSeed } from '../graph/rng';
 import { chooseShards, readShard } from '../graph/shard-reader';
-import { assembleSubgraph } from '../graph/subgraph';
+import { PartAssembler } from '../graph/part-assembler';
 import { MANIFEST_FILE } from '../graph/format';
 import type { DataShape } from '../models/config';
 import {
@@ -27,6 +27,10 @@ export interface StreamedDataset {
   manifest: DatasetManifest;
   /** Indices of the chosen shards, ascending. */
   shards: number[];
+  /** Global ids of each shard's nodes, by shard index, once a shard has been read. */
+  members: (Uint32Array | null)[];
+  /** The buffer shards are read into, where the source can (grown to the largest shard read). */
+  scratch?: Uint8Array;
 }
 
 export async function openStreamed(
@@ -34,7 +38,12 @@ export async function openStreamed(
   opts: { shards?: number[] } = {},
 ): Promise<StreamedDataset> {
   const manifest = await loadManifest(source);
-  return { source, manifest, shards: chooseShards(source, manifest, opts.shards, MANIFEST_FILE) };
+  return {
+    source,
+    manifest,
+    shards: chooseShards(source, manifest, opts.shards, MANIFEST_FILE),
+    members: manifest.shards.map(() => null),
+  };
 }
 
 /** Bytes of the chosen shards: what loading them all at once would read. */
@@ -80,24 +89,41 @@ export interface StreamedHooks {
   onRead?(loaded: number, total: number, file: string): void;
 }
 
-/** Reads one group of shards and assembles their induced subgraph (global ids as the index). */
+/**
+ * Reads one group of shards and assembles their induced subgraph (global ids as the index), one
+ * shard at a time. A shard never read before is read once more first, for its members.
+ */
 export async function readPart(
   ds: StreamedDataset,
   group: readonly number[],
   hooks: StreamedHooks = {},
 ): Promise<DataPart> {
-  const total = group.reduce((t, s) => t + ds.manifest.shards[s].bytes, 0);
+  const unknown = group.filter((s) => !ds.members[s]);
+  const total = [...unknown, ...group].reduce((t, s) => t + ds.manifest.shards[s].bytes, 0);
+  // One buffer for every shard of the part: what each read leaves behind is copied out of it.
+  const largest = Math.max(...group.map((s) => ds.manifest.shards[s].bytes));
+  if (!ds.scratch || ds.scratch.length < largest) ds.scratch = new Uint8Array(largest);
+  const scratch = ds.scratch;
   let done = 0;
-  const shards: ShardData[] = [];
-  for (const s of group) {
+  const read = async (s: number): Promise<ShardData> => {
     const file = ds.manifest.shards[s].file;
-    shards.push(
-      await readShard(ds.source, ds.manifest, s, (l) => hooks.onRead?.(done + l, total, file)),
+    const shard = await readShard(
+      ds.source,
+      ds.manifest,
+      s,
+      (l) => hooks.onRead?.(done + l, total, file),
+      scratch,
     );
     done += ds.manifest.shards[s].bytes;
-  }
-  // Symmetry is the converter's promise, checked when a whole dataset is loaded; a part is a slice.
-  const { graph } = assembleSubgraph(ds.manifest, shards, { checkSymmetry: false });
+    return shard;
+  };
+  for (const s of unknown) ds.members[s] = (await read(s)).globalIds.slice();
+  const assembler = new PartAssembler(
+    ds.manifest,
+    group.map((s) => ({ index: s, globalIds: ds.members[s]! })),
+  );
+  for (const s of group) assembler.add(await read(s));
+  const graph = assembler.finish();
   return { graph, index: graph.globalIds };
 }
 

@@ -16,6 +16,7 @@ function rowOf(m: StepMeasurement): SweepRow {
     layers: m.layers,
     status: m.status,
     peakBytes: m.peakBytes,
+    peakHeldBytes: m.peakHeldBytes,
     activationBytes: m.peakByTag.activations + m.peakByTag.workspace,
     peakByTag: m.peakByTag,
     params: m.params,

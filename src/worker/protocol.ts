@@ -135,6 +135,8 @@ export interface SweepRow {
   status: 'ok' | 'oom' | 'invalid' | 'error';
   /** Peak bytes in use during the step, everything included. */
   peakBytes: number;
+  /** Peak bytes the GPU held during the step (in use + pooled); absent in rows saved before. */
+  peakHeldBytes?: number;
   /** Activations + workspace at that peak: the part the memory policy decides. */
   activationBytes: number;
   peakByTag: ByTag;
