@@ -1,7 +1,8 @@
 // Shared dropout, never stored: keep(r, c) is a counter-based hash of (seed, row, column)
 // compared with a u32 threshold, so forward, inverse and recompute regenerate the same mask
 // bit-exactly. src/reference/dropout.ts reproduces the hash; change both together.
-// Operands x (read) and out (read/write) via the accessors of src/kernels/operands.ts.
+// Operands x (read) and out (read/write) via the accessors of src/kernels/operands.ts;
+// dropout_csr also reads row_ptr and col_idx.
 
 struct Params {
   rows: u32,
@@ -55,5 +56,32 @@ fn dropout2d(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups)
     var v = p.scale;
     if (!MASK) { v *= ld_x(xb + c); }
     st_out(ob + c, select(0.0, v, keep));
+  }
+}
+
+// dropout_csr: the CSR is the matrix's transpose (rows are columns of the masked matrix).
+override TRANSPOSED: bool = false;
+// dropout_csr: the CSR has per-entry values (else every entry is 1).
+override HAS_VALUES: bool = true;
+
+// Dropout of a sparse matrix's stored entries (input dropout on bag-of-words features): entry
+// (r, col_idx[k]) is kept by the same hash as dropout2d gives element (r, col) of the dense
+// matrix, so the features' CSR and its transpose (TRANSPOSED) drop exactly the same entries.
+// One invocation per CSR row; p.rows is the CSR's row count, x and out are its value arrays.
+@compute @workgroup_size(WG)
+fn dropout_csr(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let r = gid.x + gid.y * nwg.x * WG;
+  if (r >= p.rows) { return; }
+  for (var k = ld_row_ptr(r); k < ld_row_ptr(r + 1u); k++) {
+    var row = r;
+    var col = ld_col_idx(k);
+    if (TRANSPOSED) {
+      row = col;
+      col = r;
+    }
+    let keep = mix32((col + p.col_offset) ^ mix32((row + p.row_offset) ^ mix32(p.seed))) >= p.threshold;
+    var v = p.scale;
+    if (HAS_VALUES) { v *= ld_x(p.x_off + k); }
+    st_out(p.out_off + k, select(0.0, v, keep));
   }
 }

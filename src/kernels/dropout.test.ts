@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuRuntime } from '../gpu/runtime';
 import { expectClose, expectNoGpuErrors, randomArray, sharedRuntime } from '../testing/gpu-fixture';
 import { dot64, expectBystandersIntact, LAYOUTS, place } from '../testing/views';
-import { dropout, dropoutMask } from './dropout';
+import { transposeCsr } from '../graph/csr';
+import type { Csr } from '../graph/types';
+import { releaseCsr, uploadCsr } from './csr-gpu';
+import { dropout, dropoutCsr, dropoutMask } from './dropout';
 import { dropoutMaskRef, dropoutRef } from '../reference/dropout';
 
 const SIGMAS = 5;
@@ -202,6 +205,60 @@ describe('dropout', () => {
     const y = rt.tensor(2, 3, 'io');
     expect(() => dropout(rt, x, y, { seed: 1, p: 0.1 })).toThrow(/out .* must be 2×2, found 2×3/);
     rt.release(x, y);
+    await expectNoGpuErrors(rt);
+  });
+});
+
+describe('dropout of a sparse matrix’s entries (input dropout on sparse features)', () => {
+  it('keeps entry (r, c) of a CSR and of its transpose exactly as the dense mask keeps (r, c)', async () => {
+    const rows = 23;
+    const cols = 17;
+    const r = randomArray(rows * cols, 5, 0, 1);
+    const rowPtr = new Uint32Array(rows + 1);
+    const colIdx: number[] = [];
+    const values: number[] = [];
+    // Row 0 empty, the rest about 30 % full, values away from 1 so the scaling shows.
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        if (i > 0 && r[i * cols + j] < 0.3) {
+          colIdx.push(j);
+          values.push(0.5 + r[i * cols + j]);
+        }
+      }
+      rowPtr[i + 1] = colIdx.length;
+    }
+    const csr: Csr = {
+      rows,
+      cols,
+      rowPtr,
+      colIdx: Uint32Array.from(colIdx),
+      values: Float32Array.from(values),
+    };
+    const o = { seed: 31337, p: 0.4 };
+    const mask = dropoutMaskRef(rows, cols, o);
+    for (const [transposed, m] of [
+      [false, csr],
+      [true, transposeCsr(csr)],
+    ] as const) {
+      for (const withValues of [true, false]) {
+        const host = withValues ? m : { ...m, values: undefined };
+        const a = uploadCsr(rt, host, 'test features');
+        const out = rt.tensor(1, a.nnz, 'workspace');
+        dropoutCsr(rt, a, out, { ...o, transposed });
+        const got = (await rt.read(out)) as Float32Array;
+        for (let i = 0; i < m.rows; i++) {
+          for (let k = m.rowPtr[i]; k < m.rowPtr[i + 1]; k++) {
+            const [node, word] = transposed ? [m.colIdx[k], i] : [i, m.colIdx[k]];
+            const v = withValues ? m.values![k] : 1;
+            expect(got[k], `entry (${node}, ${word})`).toBe(
+              Math.fround(v * Math.fround(mask[node * cols + word])),
+            );
+          }
+        }
+        releaseCsr(rt, a);
+        rt.release(out);
+      }
+    }
     await expectNoGpuErrors(rt);
   });
 });

@@ -6,6 +6,7 @@ import code from '../../shaders/dropout.wgsl?raw';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { uniforms } from '../gpu/uniforms';
+import type { CsrGpu } from './csr-gpu';
 import { grid1d } from './grid';
 import { bindKernel, expectShape, type OperandDecl } from './operands';
 
@@ -18,6 +19,8 @@ const family = {
   manifest: [
     { name: 'x', dtype: 'f32' },
     { name: 'out', dtype: 'f32' },
+    { name: 'row_ptr', dtype: 'u32' },
+    { name: 'col_idx', dtype: 'u32' },
   ] satisfies OperandDecl[],
 };
 
@@ -77,4 +80,38 @@ export function dropout(rt: GpuRuntime, x: Tensor, out: Tensor, opts: DropoutOpt
 /** out = the scaled keep mask (0 or 1/(1 − p)), for tests and the UI. */
 export function dropoutMask(rt: GpuRuntime, out: Tensor, opts: DropoutOptions): void {
   run(rt, 'dropoutMask', null, out, opts);
+}
+
+/**
+ * out (1 × nnz) = the CSR's values (1 where it has none) with dropout applied entry by entry:
+ * entry (r, c) is kept exactly when dropout2d keeps element (r, c) of the dense matrix — or
+ * element (c, r) when `transposed` says the CSR holds the matrix's transpose — so a sparse
+ * input and its transpose (the backward's) see one mask.
+ */
+export function dropoutCsr(
+  rt: GpuRuntime,
+  a: CsrGpu,
+  out: Tensor,
+  opts: DropoutOptions & { transposed: boolean },
+): void {
+  checkOptions('dropoutCsr', opts);
+  expectShape('dropoutCsr', 'out', out, 1, a.nnz);
+  const given = { x: a.values, out, row_ptr: a.rowPtr, col_idx: a.colIdx };
+  const { kernel, buffers } = bindKernel(rt, family, 'dropout_csr', given, ['out'], {
+    TRANSPOSED: opts.transposed ? 1 : 0,
+    HAS_VALUES: a.values ? 1 : 0,
+  });
+  const u = uniforms()
+    .u32(a.rows)
+    .u32(0)
+    .u32(a.values?.offset ?? 0)
+    .u32(0)
+    .u32(out.offset)
+    .u32(0)
+    .u32(opts.seed)
+    .u32(opts.rowOffset ?? 0)
+    .u32(opts.colOffset ?? 0)
+    .u32(threshold(opts.p))
+    .f32(1 / (1 - opts.p));
+  rt.batcher.dispatch(kernel, u, buffers, grid1d(a.rows, WG));
 }

@@ -2,11 +2,16 @@
 import type { MemoryPolicy } from './block';
 import type { GenAggregation } from '../nn/ops/gen';
 
-export const MODEL_KINDS = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq'] as const;
+export const MODEL_KINDS = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq', 'plain'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export const OP_KINDS = ['gcn', 'sage', 'gen'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 export type Tying = 'first-untied' | 'all';
+/** How node features reach the network: as stored, or each row scaled to sum 1 (Kipf's Planetoid setting). */
+export const FEATURE_PREPS = ['raw', 'row-normalized'] as const;
+export type FeaturePrep = (typeof FEATURE_PREPS)[number];
+/** Operators a plain network can stack (they map any input width to any output width). */
+export const PLAIN_OPS: readonly OpKind[] = ['gcn', 'sage'];
 
 export interface ModelConfig {
   model: ModelKind;
@@ -26,6 +31,10 @@ export interface ModelConfig {
   tolerance?: number;
   /** deq: training steps of the weight-tied unrolled network before the solver takes over. */
   warmupSteps?: number;
+  /** Dropout on the input features during training (Kipf's GCN drops them too); default 0. */
+  inputDropout?: number;
+  /** Feature preprocessing; default 'raw'. Part of the model: its weights expect these inputs. */
+  features?: FeaturePrep;
 }
 
 /** deq's settings when the configuration leaves them out. */
@@ -55,12 +64,21 @@ export const DEFAULT_MODEL: ModelConfig = {
 export function defaultPolicy(model: ModelKind): MemoryPolicy {
   switch (model) {
     case 'res':
+    case 'plain':
       return 'store';
     case 'res-ckpt':
       return 'checkpoint';
     default:
       return 'reverse';
   }
+}
+
+/**
+ * plain: L operator layers with ReLU and dropout between, no residual, no normalisation, no
+ * encoder or head — the shallow baselines of the paper's tables (Kipf's GCN, GraphSAGE, GAT).
+ */
+export function isPlain(model: ModelKind): boolean {
+  return model === 'plain';
 }
 
 export function isReversible(model: ModelKind): boolean {
@@ -99,6 +117,17 @@ export function configProblems(cfg: ModelConfig): string[] {
   if (cfg.tolerance !== undefined && !(cfg.tolerance > 0 && cfg.tolerance < 1)) {
     out.push(`The solver tolerance must be a number between 0 and 1 (got ${cfg.tolerance}).`);
   }
+  if (cfg.inputDropout !== undefined && !(cfg.inputDropout >= 0 && cfg.inputDropout < 1))
+    out.push(`Input dropout must be in [0, 1) (got ${cfg.inputDropout}).`);
+  if (cfg.features !== undefined && !(FEATURE_PREPS as readonly string[]).includes(cfg.features))
+    out.push(`Unknown feature preprocessing "${cfg.features}" (use ${FEATURE_PREPS.join(' or ')}).`);
+  if (isPlain(cfg.model) && (OP_KINDS as readonly string[]).includes(cfg.op)) {
+    if (!PLAIN_OPS.includes(cfg.op))
+      out.push(
+        `A plain network stacks ${PLAIN_OPS.join(', ')} layers; the ${cfg.op} operator is only ` +
+          'used inside the residual, reversible and equilibrium blocks.',
+      );
+  }
   if (cfg.warmupSteps !== undefined && !(int(cfg.warmupSteps) && cfg.warmupSteps >= 0)) {
     out.push(`Warm-up steps must be a whole number ≥ 0 (got ${cfg.warmupSteps}).`);
   }
@@ -106,6 +135,8 @@ export function configProblems(cfg: ModelConfig): string[] {
     out.push(
       'DEQ-GNN has no memory policy to choose: it keeps only the fixed point and the solver history.',
     );
+  } else if (cfg.policy && isPlain(cfg.model) && cfg.policy !== 'store') {
+    out.push('A plain network keeps what its layers need (store); it has no other memory policy.');
   } else if (cfg.policy === 'reverse' && !isReversible(cfg.model)) {
     out.push(`The reverse memory policy needs a reversible model; ${cfg.model} is not.`);
   }

@@ -15,7 +15,7 @@ import { GenOp } from '../nn/ops/gen';
 import { LinearOp } from '../nn/ops/linear';
 import { SageOp } from '../nn/ops/sage';
 import type { Operator } from '../nn/operator';
-import { ParamStore } from '../nn/params';
+import { ParamStore, type Param } from '../nn/params';
 import { PreActBlock } from '../nn/preact-block';
 import { assertValidConfig, DEQ_DEFAULTS, type DataShape, type ModelConfig } from './config';
 import { DeqBlock } from './deq-block';
@@ -99,6 +99,10 @@ export class DeqNetwork implements Model {
 
   get paramCount(): number {
     return this.store.count;
+  }
+
+  get firstLayer(): readonly Param[] {
+    return this.encoder.linear.params;
   }
 
   /** Whether the current weights come from (and are evaluated by) the unrolled warm-up network. */

@@ -1,10 +1,9 @@
 // Input encoders: node features (dense or sparse bag-of-words) to the network's width, and edge
 // features to the edge embedding GEN reads.
 import type { Tensor } from '../gpu/tensor';
-import { biasAdd } from '../kernels/elementwise';
 import { columnSum } from '../kernels/gemm';
-import { spmm } from '../kernels/spmm';
 import type { StepContext } from '../nn/context';
+import { featuresTimes, featuresTransposeTimes } from '../nn/feature-product';
 import { LinearOp } from '../nn/ops/linear';
 import type { ParamStore } from '../nn/params';
 
@@ -19,25 +18,17 @@ export class NodeEncoder {
     const h = rt.tensor(graph.numNodes, this.linear.outDim, 'activations', {
       label: 'encoder.out',
     });
-    const f = graph.features;
-    if (f.kind === 'dense') {
-      this.linear.forward(ctx, f.x, h, false);
-    } else {
-      spmm(rt, f.a, this.linear.weight.value, h);
-      biasAdd(rt, h, this.linear.bias.value);
-    }
+    featuresTimes(rt, graph.features, this.linear.weight.value, h, {
+      bias: this.linear.bias.value,
+    });
     return h;
   }
 
   backward(ctx: StepContext, dh: Tensor): void {
-    const f = ctx.graph.features;
-    if (f.kind === 'dense') {
-      this.linear.backwardParams(ctx, f.x, dh);
-    } else {
-      // dW = Xᵀ·dh with X sparse: the transposed feature CSR times dh.
-      spmm(ctx.rt, f.aT, dh, this.linear.weight.grad, { accumulate: true });
-      columnSum(ctx.rt, dh, this.linear.bias.grad, { accumulate: true });
-    }
+    featuresTransposeTimes(ctx.rt, ctx.graph.features, dh, this.linear.weight.grad, {
+      accumulate: true,
+    });
+    columnSum(ctx.rt, dh, this.linear.bias.grad, { accumulate: true });
   }
 }
 

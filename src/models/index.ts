@@ -2,12 +2,14 @@
 import { registerModel } from './model';
 import { Network } from './network';
 import { DeqNetwork } from './deq';
+import { PlainNetwork } from './plain';
 
 registerModel(
   ['res', 'res-ckpt', 'rev', 'wtrev'],
   (rt, config, data, seed) => new Network(rt, config, data, seed),
 );
 registerModel(['deq'], (rt, config, data, seed) => new DeqNetwork(rt, config, data, seed));
+registerModel(['plain'], (rt, config, data, seed) => new PlainNetwork(rt, config, data, seed));
 
 export {
   availableModels,

@@ -3,7 +3,7 @@
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import type { StepContext } from '../nn/context';
-import type { ParamStore } from '../nn/params';
+import type { Param, ParamStore } from '../nn/params';
 import type { DataShape, ModelConfig } from './config';
 
 /** Computes the loss of the logits into a 1×1 tensor and its gradient into dlogits. */
@@ -30,6 +30,8 @@ export interface Model {
   readonly config: ModelConfig;
   readonly store: ParamStore;
   readonly paramCount: number;
+  /** The parameters of the layer that reads the input features (first-layer weight decay). */
+  readonly firstLayer: readonly Param[];
   /**
    * One forward and backward pass; parameter gradients accumulate into the store's grads.
    * Returns GPU tensors the caller reads when it wants, and releases.

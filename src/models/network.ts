@@ -11,7 +11,7 @@ import { GenOp } from '../nn/ops/gen';
 import { LinearOp } from '../nn/ops/linear';
 import { SageOp } from '../nn/ops/sage';
 import type { Operator } from '../nn/operator';
-import { ParamStore } from '../nn/params';
+import { ParamStore, type Param } from '../nn/params';
 import { PreActBlock } from '../nn/preact-block';
 import type { Block, MemoryPolicy, Tape } from './block';
 import {
@@ -105,6 +105,10 @@ export class Network implements Model {
 
   get paramCount(): number {
     return this.store.count;
+  }
+
+  get firstLayer(): readonly Param[] {
+    return this.encoder.linear.params;
   }
 
   /**

@@ -2,7 +2,7 @@
 // fused per operator). An operator maps an N×inDim input to an N×outDim output, and can keep what
 // its backward needs or let the backward recompute it.
 import type { Tensor } from '../gpu/tensor';
-import type { StepContext } from './context';
+import type { FeaturesGpu, StepContext } from './context';
 import type { Param } from './params';
 
 export interface Operator {
@@ -24,6 +24,21 @@ export interface Operator {
     dx: Tensor,
     accumulate: boolean,
   ): void;
+}
+
+/**
+ * An operator that can read the graph's node features themselves, dense or sparse, as its
+ * input: the first layer of a plain network, whose input is the raw (often sparse) features.
+ * Its backward only accumulates parameter gradients: nothing lies below the features.
+ */
+export interface FeatureInputOperator extends Operator {
+  forwardFeatures(ctx: StepContext, x: FeaturesGpu, out: Tensor, keep: boolean): OpSaved | null;
+  backwardFeatures(ctx: StepContext, x: FeaturesGpu, saved: OpSaved, dout: Tensor): void;
+}
+
+export function readsFeatures(op: Operator): op is FeatureInputOperator {
+  const o = op as Partial<FeatureInputOperator>;
+  return typeof o.forwardFeatures === 'function' && typeof o.backwardFeatures === 'function';
 }
 
 /** Whatever an operator keeps between forward and backward. */

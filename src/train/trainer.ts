@@ -6,12 +6,14 @@ import type { GpuRuntime } from '../gpu/runtime';
 import type { ByTag } from '../gpu/memory-tags';
 import { SPLIT_TRAIN } from '../graph/types';
 import { stepContext } from '../nn/context';
+import { withInputDropout } from '../nn/input-dropout';
 import type { ModelConfig } from '../models/config';
 import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
 import type { Batch } from './batch';
 import type { Checkpoint } from './checkpoint';
 import { evaluateByParts, type EvaluateHooks, type Scores } from './evaluate';
+import { withFeaturePrep } from './feature-prep';
 import { checkPartsFit } from './memory-plan';
 import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
@@ -84,7 +86,10 @@ export interface TrainResult {
   peakHeldBytes: number;
   peakHeldByTag: ByTag;
   params: number;
+  /** The run was told to stop (a person pressed stop). */
   stoppedEarly: boolean;
+  /** The run ended before its last epoch because validation stopped improving (patience). */
+  earlyStopped: boolean;
 }
 
 export class TrainingDivergedError extends Error {
@@ -113,30 +118,35 @@ export function stepSeed(seed: number, epoch: number, step: number): number {
   return h >>> 0;
 }
 
+/** A step's input-dropout seed: apart from its shared-dropout seed. */
+function inputDropoutSeed(seed: number): number {
+  return (seed ^ 0x1b873593) >>> 0;
+}
+
 export class Trainer {
   readonly network: Model;
   readonly adam: Adam;
   readonly history: EpochRecord[] = [];
+  /** The data as the model sees it (its feature preprocessing applied). */
+  readonly data: TrainData;
   epoch = 0;
   private readonly resident: ResidentBatch;
 
   constructor(
     readonly rt: GpuRuntime,
-    readonly data: TrainData,
+    data: TrainData,
     readonly model: ModelConfig,
     readonly opts: TrainOptions,
   ) {
     // Before anything is allocated: a part past the adapter's buffer limit can only fail later.
     const limit = Math.min(rt.limits.maxBufferSize, rt.limits.maxStorageBufferBindingSize);
     checkPartsFit(data, data.trainParts(1).count, model, limit);
+    this.data = withFeaturePrep(data, model.features);
     this.resident = new ResidentBatch(rt);
     this.network = buildModel(rt, model, data.shape, opts.seed);
-    this.adam = new Adam(rt, this.network.store, {
-      ...DEFAULT_ADAM,
-      lr: opts.lr,
-      weightDecay: opts.weightDecay,
-      clip: opts.clip,
-    });
+    const adam = { ...DEFAULT_ADAM, lr: opts.lr, weightDecay: opts.weightDecay, clip: opts.clip };
+    const firstOnly = opts.weightDecayScope === 'first-layer';
+    this.adam = new Adam(rt, this.network.store, adam, firstOnly ? this.network.firstLayer : null);
   }
 
   /** One optimizer step on one part; returns its loss and, when measured, the reconstruction error. */
@@ -149,14 +159,20 @@ export class Trainer {
     const { rt } = this;
     const count = batch.counts[SPLIT_TRAIN] ?? 0;
     if (count === 0) return { loss: NaN, reconstruction: null };
-    const ctx = stepContext(rt, batch.graph, {
-      dropout: this.model.dropout,
-      seed: stepSeed(this.opts.seed, epoch, step),
-    });
+    const seed = stepSeed(this.opts.seed, epoch, step);
+    const p = this.model.inputDropout ?? 0;
+    const input =
+      p > 0 ? withInputDropout(rt, batch.graph, { p, seed: inputDropoutSeed(seed) }) : null;
+    const ctx = stepContext(rt, input?.graph ?? batch.graph, { dropout: this.model.dropout, seed });
     this.network.store.zeroGrads();
-    const out = await this.network.trainStep(ctx, taskLoss(rt, batch), {
-      measureReconstruction: measure,
-    });
+    let out: Awaited<ReturnType<Model['trainStep']>>;
+    try {
+      out = await this.network.trainStep(ctx, taskLoss(rt, batch), {
+        measureReconstruction: measure,
+      });
+    } finally {
+      input?.release();
+    }
     this.adam.apply();
     const loss = await rt.readScalar(out.loss);
     let reconstruction: number | null = null;
@@ -221,10 +237,15 @@ export class Trainer {
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
     this.rt.allocator.resetPeaks();
     let stoppedEarly = false;
+    let earlyStopped = false;
     while (this.epoch < this.opts.epochs) {
       const rec = await this.trainEpoch(hooks);
       if (!rec) {
         stoppedEarly = true;
+        break;
+      }
+      if (this.patienceRunOut()) {
+        earlyStopped = true;
         break;
       }
     }
@@ -238,7 +259,16 @@ export class Trainer {
       peakHeldByTag: snap.atPeakHeldByTag,
       params: this.network.paramCount,
       stoppedEarly,
+      earlyStopped,
     };
+  }
+
+  /** Whether `patience` epochs have passed since the best validation score. */
+  patienceRunOut(): boolean {
+    const patience = this.opts.patience ?? 0;
+    if (patience <= 0) return false;
+    const best = this.best();
+    return best.epoch > 0 && this.epoch - best.epoch >= patience;
   }
 
   best(): { epoch: number; valid: number; test: number } {

@@ -1,13 +1,17 @@
 // GraphSAGE with mean aggregation over neighbours and self, two Linears:
-// out = x·W_root + (M·x)·W_neigh + b, M the row-normalised (A + I).
+// out = x·W_root + (M·x)·W_neigh + b, M the row-normalised (A + I). On the node features
+// themselves (a plain network's first layer) the same map is x·W_root + M·(x·W_neigh) + b, so the
+// sparse product runs at the output width and a sparse input is never aggregated whole.
 import type { Tensor } from '../../gpu/tensor';
 import { columnSum, matmul, matmulTransA, matmulTransB } from '../../kernels/gemm';
 import { spmm } from '../../kernels/spmm';
-import type { StepContext } from '../context';
-import type { Operator, OpSaved } from '../operator';
+import { biasAdd } from '../../kernels/elementwise';
+import type { FeaturesGpu, StepContext } from '../context';
+import { featuresTimes, featuresTransposeTimes } from '../feature-product';
+import type { FeatureInputOperator, OpSaved } from '../operator';
 import type { Param, ParamStore } from '../params';
 
-export class SageOp implements Operator {
+export class SageOp implements FeatureInputOperator {
   readonly kind = 'sage';
   readonly params: readonly Param[];
   constructor(
@@ -20,15 +24,36 @@ export class SageOp implements Operator {
     this.params = [root, neigh, bias];
   }
 
-  static create(store: ParamStore, name: string, dim: number): SageOp {
-    const glorot = { kind: 'glorot', fanIn: dim, fanOut: dim } as const;
+  static create(store: ParamStore, name: string, inDim: number, outDim = inDim): SageOp {
+    const glorot = { kind: 'glorot', fanIn: inDim, fanOut: outDim } as const;
     return new SageOp(
-      dim,
-      dim,
-      store.create(`${name}.root`, dim, dim, glorot),
-      store.create(`${name}.neigh`, dim, dim, glorot),
-      store.create(`${name}.bias`, 1, dim, { kind: 'const', value: 0 }),
+      inDim,
+      outDim,
+      store.create(`${name}.root`, inDim, outDim, glorot),
+      store.create(`${name}.neigh`, inDim, outDim, glorot),
+      store.create(`${name}.bias`, 1, outDim, { kind: 'const', value: 0 }),
     );
+  }
+
+  forwardFeatures(ctx: StepContext, x: FeaturesGpu, out: Tensor, keep: boolean): OpSaved | null {
+    const { rt } = ctx;
+    const xn = rt.tensor(out.rows, this.outDim, 'workspace', { label: 'sage.xW_neigh' });
+    featuresTimes(rt, x, this.neigh.value, xn);
+    featuresTimes(rt, x, this.root.value, out);
+    spmm(rt, ctx.graph.adjacency('mean').a, xn, out, { accumulate: true });
+    biasAdd(rt, out, this.bias.value);
+    rt.release(xn);
+    return keep ? { tensors: [] } : null;
+  }
+
+  backwardFeatures(ctx: StepContext, x: FeaturesGpu, _saved: OpSaved, dout: Tensor): void {
+    const { rt } = ctx;
+    featuresTransposeTimes(rt, x, dout, this.root.grad, { accumulate: true });
+    const dxn = rt.tensor(dout.rows, this.outDim, 'workspace', { label: 'sage.dxW_neigh' });
+    spmm(rt, ctx.graph.adjacency('mean').aT, dout, dxn);
+    featuresTransposeTimes(rt, x, dxn, this.neigh.grad, { accumulate: true });
+    columnSum(rt, dout, this.bias.grad, { accumulate: true });
+    rt.release(dxn);
   }
 
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null {

@@ -7,6 +7,7 @@ export const MODEL_COLORS: Record<ModelKind, string> = {
   rev: '#2e6fd8',
   wtrev: '#0f9d8a',
   deq: '#8e44ad',
+  plain: '#5d6b82',
 };
 
 export const OVERLAY_COLORS = ['#7a8599', '#b5651d', '#4d9078', '#9b5de5', '#c2185b', '#00838f'];

@@ -28,6 +28,7 @@ const MODEL_WORDS: Record<ModelKind, string> = {
   rev: 'rev — reversible (RevGNN)',
   wtrev: 'wtrev — reversible, weights tied',
   deq: 'deq — deep equilibrium (DEQ-GNN)',
+  plain: 'plain — shallow baseline (Kipf GCN, GraphSAGE)',
 };
 
 const OP_WORDS: Record<string, string> = {
