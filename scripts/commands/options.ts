@@ -2,7 +2,13 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
-import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import {
+  DEQ_DEFAULTS,
+  FEATURE_PREPS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../src/models/config.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -51,7 +57,13 @@ export function addModelOptions(cmd: Command): Command {
     )
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
-    .option('--dropout <p>', 'shared dropout rate', realNumber(0, 1), 0.1)
+    .option('--dropout <p>', 'shared dropout rate (plain: between layers)', realNumber(0, 1), 0.1)
+    .option('--input-dropout <p>', 'dropout on the input features while training', realNumber(0, 1), 0)
+    .addOption(
+      new Option('--features <prep>', 'node feature preprocessing')
+        .choices([...FEATURE_PREPS])
+        .default('raw'),
+    )
     .addOption(
       new Option('--tying <mode>', 'wtrev weight tying')
         .choices(['first-untied', 'all'])
@@ -87,7 +99,6 @@ export function dataRef(value: string): DataRef {
   return { ref: dir, allow: [dir] };
 }
 
-/** The deq settings given on the command line (absent ones keep the model's defaults). */
 /** What addModelOptions parses. */
 export interface ModelCliOptions {
   data: string;
@@ -96,6 +107,8 @@ export interface ModelCliOptions {
   channels: number;
   groups: number;
   dropout: number;
+  inputDropout: number;
+  features: NonNullable<ModelConfig['features']>;
   tying: ModelConfig['tying'];
   seed: number;
   budgetMb?: number;
@@ -118,6 +131,8 @@ export function modelConfig(
     groups: o.groups,
     dropout: o.dropout,
     tying: o.tying,
+    ...(o.inputDropout > 0 ? { inputDropout: o.inputDropout } : {}),
+    ...(o.features !== 'raw' ? { features: o.features } : {}),
     ...(o.tol !== undefined ? { tolerance: o.tol } : {}),
     ...(o.warmupSteps !== undefined ? { warmupSteps: o.warmupSteps } : {}),
   };

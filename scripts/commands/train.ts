@@ -3,11 +3,14 @@
 // peakHeldByTag } as JSON (peakBytes: in use; peakHeldBytes: what the GPU held, pool included).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runHeadless } from '../lib/headless.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
-import { DEFAULT_TRAIN } from '../../src/train/options.ts';
+import { DEFAULT_TRAIN, type WeightDecayScope } from '../../src/train/options.ts';
+import { RECIPE_NAMES } from '../../src/train/recipes.ts';
+import { parseSeeds, type SeedSummary } from '../../src/train/seeds.ts';
+import { applyRecipe, RECIPE_HELP } from './recipe.ts';
 import {
   addModelOptions,
   budgetBytes,
@@ -25,6 +28,8 @@ interface TrainCliOptions extends ModelCliOptions {
   epochs: number;
   lr: number;
   weightDecay: number;
+  weightDecayOn: WeightDecayScope;
+  patience: number;
   clip: number;
   parts: number;
   evalParts: number;
@@ -32,6 +37,8 @@ interface TrainCliOptions extends ModelCliOptions {
   stream: 'auto' | 'memory' | 'stream';
   evalEvery: number;
   reconstructionEvery: number;
+  recipe?: string;
+  seeds?: number[];
   out?: string;
 }
 
@@ -40,11 +47,28 @@ export function registerTrain(program: Command): void {
     .command('train')
     .description('Train a model headless and write its curve as JSON');
   addModelOptions(cmd)
-    .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq', modelKind, 'rev')
+    .addOption(new Option('--recipe <name>', RECIPE_HELP).choices(RECIPE_NAMES))
+    .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq | plain', modelKind, 'rev')
     .option('--layers <L>', "depth (deq: the solvers' iteration cap)", wholeNumber(1), 8)
     .option('--epochs <E>', 'epochs', wholeNumber(1), 20)
     .option('--lr <LR>', 'Adam learning rate', realNumber(0), DEFAULT_TRAIN.lr)
     .option('--weight-decay <WD>', 'Adam weight decay (L2)', realNumber(0), 0)
+    .addOption(
+      new Option('--weight-decay-on <which>', 'the parameters weight decay applies to')
+        .choices(['all', 'first-layer'])
+        .default('all'),
+    )
+    .option(
+      '--patience <E>',
+      'stop after E epochs without a better validation score (0: never)',
+      wholeNumber(0),
+      0,
+    )
+    .option(
+      '--seeds <list>',
+      'repeat the run per seed (e.g. 0-4); the JSON becomes { runs, summary }',
+      parseSeedList,
+    )
     .option('--clip <norm>', 'max global gradient norm (0: off)', realNumber(0), 1)
     .option(
       '--parts <P>',
@@ -80,7 +104,10 @@ export function registerTrain(program: Command): void {
       0,
     )
     .option('--out <file>', 'write the JSON here (default: stdout)')
-    .action(async (o: TrainCliOptions) => {
+    .action(async (given: TrainCliOptions, command: Command) => {
+      const o = applyRecipe(given, command);
+      if (o.seeds && command.getOptionValueSource('seed') === 'cli')
+        throw new Error('Give --seed or --seeds, not both.');
       const data = dataRef(o.data);
       const model = modelConfig(o, o.model, o.layers);
       const problems = configProblems(model);
@@ -97,25 +124,48 @@ export function registerTrain(program: Command): void {
           epochs: o.epochs,
           lr: o.lr,
           weightDecay: o.weightDecay,
+          weightDecayScope: o.weightDecayOn,
+          patience: o.patience,
           clip: o.clip,
           seed: o.seed,
           evalEvery: o.evalEvery,
           reconstructionEvery: o.reconstructionEvery,
         },
+        ...(o.seeds ? { seeds: o.seeds } : {}),
       };
-      const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>(
-        'train',
-        args,
-        {
-          allowFolders: data.allow,
-        },
-      );
+      const result = await runHeadless<TrainJson | SeedsJson>('train', args, {
+        allowFolders: data.allow,
+      });
       writeJson(o.out, result);
+      if ('summary' in result) {
+        const { valid, test } = result.summary;
+        const pct = (m: { mean: number; std: number }) =>
+          `${(100 * m.mean).toFixed(2)} ± ${(100 * m.std).toFixed(2)} %`;
+        console.error(`over seeds ${o.seeds!.join(', ')}: valid ${pct(valid)}, test ${pct(test)}`);
+        return;
+      }
       const b = result.best;
       console.error(
         `best valid ${b.valid.toFixed(4)} at epoch ${b.epoch}, test ${b.test.toFixed(4)}`,
       );
     });
+}
+
+interface TrainJson {
+  best: { epoch: number; valid: number; test: number };
+}
+
+interface SeedsJson {
+  runs: TrainJson[];
+  summary: SeedSummary;
+}
+
+function parseSeedList(v: string): number[] {
+  try {
+    return parseSeeds(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 export function writeJson(out: string | undefined, value: unknown): void {

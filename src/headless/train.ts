@@ -1,10 +1,12 @@
 // `npm run cli -- train`: the trainer on a dataset, in headless Chromium, results as JSON.
 // Training and evaluation both run by parts; a dataset past the in-memory threshold (or with
-// stream: 'stream') is read part by part from its shards.
+// stream: 'stream') is read part by part from its shards. With `seeds` the run is repeated once
+// per seed and the result is { runs, summary } (mean ± std of the best-valid scores).
 import { GpuRuntime } from '../gpu/runtime';
 import type { ModelConfig } from '../models/config';
 import { assertValidConfig } from '../models/config';
 import { openTrainData, type StreamMode } from '../train/open-data';
+import { summarizeSeeds } from '../train/seeds';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './main';
@@ -20,9 +22,25 @@ export interface TrainArgs {
   evalViews?: number;
   stream?: StreamMode;
   budgetBytes: number | null;
+  /** Repeat the run once per seed (each overriding train.seed). */
+  seeds?: number[];
 }
 
 export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
+  if (!args.seeds) return trainOnce(args, progress);
+  const runs = [];
+  for (const [i, seed] of args.seeds.entries()) {
+    const label = `seed ${seed} (${i + 1}/${args.seeds.length})`;
+    runs.push(
+      await trainOnce({ ...args, seeds: undefined, train: { ...args.train, seed } }, (p) =>
+        progress({ ...p, label: `${label}: ${p.label}` }),
+      ),
+    );
+  }
+  return { runs, summary: summarizeSeeds(runs.map((r) => ({ seed: r.config.seed, best: r.best }))) };
+}
+
+async function trainOnce(args: TrainArgs, progress: ProgressFn) {
   assertValidConfig(args.model);
   progress({ label: 'loading data', done: 0, total: 1 });
   const evalParts = args.evalParts ?? 1;
@@ -92,6 +110,7 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
         }),
       ),
       best: result.best,
+      earlyStopped: result.earlyStopped,
       /** In use (handed out to tensors), at its peak, by tag. */
       peakBytes: result.peakBytes,
       peakByTag: result.peakByTag,

@@ -2,14 +2,11 @@
 // learns CiteSeer's public Planetoid split.
 import { describe, expect, it } from 'vitest';
 import { builtinSource } from '../graph/catalog';
-import { convertDataset } from '../graph/convert/index';
-import { memoryInput } from '../graph/convert/input';
-import { MemorySink } from '../graph/convert/write';
-import { loadDataset, MemorySource } from '../graph/load';
+import { loadDataset } from '../graph/load';
 import type { ModelConfig } from '../models/config';
 import { DEFAULT_MODEL } from '../models/config';
 import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
-import { missingMessage, readSharedFiles } from '../testing/shared-data';
+import { missingMessage, sharedCiteseer } from '../testing/shared-data';
 import { DEFAULT_TRAIN, Trainer, type TrainOptions } from './trainer';
 import { trainData } from './train-data';
 
@@ -54,22 +51,11 @@ describe('training lowers the loss', () => {
   }
 });
 
-const CITESEER = ['x', 'y', 'tx', 'ty', 'allx', 'ally', 'graph', 'test.index'].map(
-  (s) => `ind.citeseer.${s}`,
-);
-
 describe('CiteSeer, public Planetoid split', async () => {
-  const files = await readSharedFiles('citeseer-planetoid', CITESEER);
-  it.skipIf(!files)(
-    `rev GCN reaches ≥ 65 % test accuracy (best-valid epoch) ${files ? '' : missingMessage('citeseer-planetoid')}`,
+  const ds = await sharedCiteseer();
+  it.skipIf(!ds)(
+    `rev GCN reaches ≥ 65 % test accuracy (best-valid epoch) ${ds ? '' : missingMessage('citeseer-planetoid')}`,
     async () => {
-      const sink = new MemorySink();
-      await convertDataset(memoryInput(files!), sink, {
-        format: 'planetoid',
-        name: 'citeseer',
-        shards: 1,
-      });
-      const ds = await loadDataset(new MemorySource(sink.files));
       const rt = await sharedRuntime();
       const model: ModelConfig = {
         ...DEFAULT_MODEL,
@@ -88,7 +74,7 @@ describe('CiteSeer, public Planetoid split', async () => {
         seed: 0,
         evalEvery: 1,
       };
-      const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed: 0 }), model, opts);
+      const trainer = new Trainer(rt, trainData(ds!, { parts: 1, seed: 0 }), model, opts);
       const result = await trainer.run();
       trainer.release();
       console.info(

@@ -1,5 +1,4 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
-import { useId } from 'react';
 import {
   isReversible,
   MODEL_KINDS,
@@ -20,6 +19,8 @@ import type { Problem, ProblemField, RunConfig } from '../state/run-config';
 import { DatasetPicker } from './DatasetPicker';
 import { DepthControl } from './DepthControl';
 import { NumberField } from './NumberField';
+import { ProtocolFields, RecipePicker } from './ProtocolFields';
+import { Select } from './Select';
 import type { ManifestState } from './use-datasets';
 
 const MODEL_WORDS: Record<ModelKind, string> = {
@@ -46,41 +47,6 @@ interface Props {
   disabled: boolean;
 }
 
-function Select<T extends string>(p: {
-  label: string;
-  value: T;
-  options: readonly T[];
-  words?: Record<string, string>;
-  onChange(v: T): void;
-  problems?: string[];
-  testId?: string;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{p.label}</label>
-      <select
-        id={id}
-        value={p.value}
-        data-testid={p.testId}
-        aria-invalid={!!p.problems?.length}
-        onChange={(e) => p.onChange(e.target.value as T)}
-      >
-        {p.options.map((o) => (
-          <option key={o} value={o}>
-            {p.words?.[o] ?? o}
-          </option>
-        ))}
-      </select>
-      {!!p.problems?.length && (
-        <div className="field-problem" role="alert">
-          {p.problems.join(' ')}
-        </div>
-      )}
-    </div>
-  );
-}
-
 export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disabled }: Props) {
   const at = (f: ProblemField) => problems.filter((p) => p.field === f).map((p) => p.text);
   const setModel = (patch: Partial<ModelConfig>) =>
@@ -104,6 +70,7 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
 
         <fieldset>
           <legend>Model</legend>
+          <RecipePicker onApply={onChange} />
           <Select
             label="Model"
             value={m.model}
@@ -257,6 +224,8 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
           </div>
           <PartsExplain />
         </fieldset>
+
+        <ProtocolFields cfg={cfg} onChange={onChange} problems={problems} />
 
         <fieldset>
           <legend>Memory</legend>

@@ -79,6 +79,13 @@ export function TrainPanel({
         ? ` · about ${formatDuration(p.etaMs)} left`
         : '');
 
+  const rep = view.repeat;
+  if (rep && !rep.summary) line = `Seed ${rep.seed} (${rep.index + 1} of ${rep.count}) · ${line}`;
+  const pm = (m: { mean: number; std: number }) =>
+    metric === 'rocauc'
+      ? `${m.mean.toFixed(4)} ± ${m.std.toFixed(4)}`
+      : `${(100 * m.mean).toFixed(1)} ± ${(100 * m.std).toFixed(1)} %`;
+
   return (
     <section className="panel train-panel" aria-labelledby="train-title" data-testid="train-panel">
       <div className="train-head">
@@ -161,6 +168,12 @@ export function TrainPanel({
         {line}
       </p>
 
+      {rep?.summary && (
+        <p role="status" data-testid="seed-summary" className="run-status">
+          Over {rep.count} seeds ({rep.summary.seeds.join(', ')}): valid {pm(rep.summary.valid)},
+          test {pm(rep.summary.test)} (each at its best-valid epoch; sample std).
+        </p>
+      )}
       {view.notice && (
         <p className="notice" role="status" data-testid="device-notice">
           {view.notice}

@@ -1,5 +1,6 @@
 // One training run as the page sees it: it starts the run in the worker and turns the worker's
-// events into state; when the run ends, the run goes into the history.
+// events into state; when the run ends, the run goes into the history. "Repeat with N seeds" runs
+// it N times (seeds seed … seed + N − 1), each kept in the history, and reports mean ± std.
 import { useCallback, useRef, useState } from 'react';
 import type { LoadProgress } from '../../graph/load';
 import type { EpochRecord } from '../../train/trainer';
@@ -11,8 +12,9 @@ import type {
   RunStep,
   TimelineSeries,
 } from '../../worker/protocol';
+import { summarizeSeeds, type SeedSummary } from '../../train/seeds';
 import { newRunId, type RunRecord } from '../state/history-store';
-import { runSpec, type RunConfig } from '../state/run-config';
+import { runExtras, runSpec, type RunConfig } from '../state/run-config';
 
 export type RunPhase = 'idle' | 'loading' | 'running' | 'paused' | 'stopping' | 'finished';
 
@@ -30,6 +32,18 @@ export interface RunView {
   error: string | null;
   /** The most bytes in use so far (from the meter, after each epoch). */
   peakBytes: number;
+  /** When repeating over seeds: which run this is, and the summary once every run is done. */
+  repeat: RepeatState | null;
+}
+
+export interface RepeatState {
+  /** 0-based index of the current run, of `count`. */
+  index: number;
+  count: number;
+  seed: number;
+  /** Finished runs so far. */
+  done: { seed: number; best: { valid: number; test: number } }[];
+  summary: SeedSummary | null;
 }
 
 const IDLE: RunView = {
@@ -43,6 +57,7 @@ const IDLE: RunView = {
   notice: null,
   error: null,
   peakBytes: 0,
+  repeat: null,
 };
 
 export interface RunHandle {
@@ -66,11 +81,15 @@ export function useRun(
   const [view, setView] = useState<RunView>(IDLE);
   const token = useRef(0);
 
-  const start = useCallback(
-    async (cfg: RunConfig, fromLoadedWeights: boolean) => {
-      if (!client) return;
+  const runOnce = useCallback(
+    async (
+      cfg: RunConfig,
+      fromLoadedWeights: boolean,
+      repeat: RepeatState | null,
+    ): Promise<RunResult | null> => {
+      if (!client) return null;
       const mine = ++token.current;
-      setView({ ...IDLE, phase: 'loading', config: cfg });
+      setView({ ...IDLE, phase: 'loading', config: cfg, repeat });
       // Events come over their own channel and may trail the final result: once the run is
       // finished, the result is the truth and late events are ignored.
       const live = (fn: (v: RunView) => RunView) =>
@@ -105,9 +124,9 @@ export function useRun(
             phase: 'finished',
             error: `The engine could not run this: ${e instanceof Error ? e.message : String(e)}`,
           }));
-        return;
+        return null;
       }
-      if (token.current !== mine) return;
+      if (token.current !== mine) return null;
       setView((v) => ({
         ...v,
         phase: 'finished',
@@ -116,7 +135,7 @@ export function useRun(
         peakBytes: Math.max(v.peakBytes, result.peakBytes),
       }));
       // A run that never got going (a configuration the engine refused) is not kept.
-      if (!result.began && result.status !== 'oom') return;
+      if (!result.began && result.status !== 'oom') return result;
       onFinished({
         id: newRunId(),
         createdAt: Date.now(),
@@ -136,8 +155,38 @@ export function useRun(
         adapter,
         recoveries: result.recoveries,
       });
+      return result;
     },
     [client, adapter, onTimeline, onFinished],
+  );
+
+  const start = useCallback(
+    async (cfg: RunConfig, fromLoadedWeights: boolean) => {
+      const count = runExtras(cfg).repeats;
+      if (count <= 1) {
+        await runOnce(cfg, fromLoadedWeights, null);
+        return;
+      }
+      const done: RepeatState['done'] = [];
+      for (let i = 0; i < count; i++) {
+        const seed = cfg.seed + i;
+        const repeat = { index: i, count, seed, done: [...done], summary: null };
+        // Loaded weights continue the first run only; each seed is its own run in the history.
+        const result = await runOnce(
+          { ...cfg, seed, repeats: 1 },
+          fromLoadedWeights && i === 0,
+          repeat,
+        );
+        if (!result || result.status !== 'done') return;
+        done.push({ seed, best: result.best });
+      }
+      const summary = summarizeSeeds(done);
+      setView((v) => ({
+        ...v,
+        repeat: { index: count - 1, count, seed: cfg.seed + count - 1, done, summary },
+      }));
+    },
+    [runOnce],
   );
 
   const pause = useCallback(() => void client?.pause(), [client]);

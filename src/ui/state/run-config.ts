@@ -9,7 +9,8 @@ import {
   type ModelConfig,
   type ModelKind,
 } from '../../models/config';
-import { DEFAULT_TRAIN, type TrainOptions } from '../../train/options';
+import { DEFAULT_TRAIN, type TrainOptions, type WeightDecayScope } from '../../train/options';
+import { recipe } from '../../train/recipes';
 import type { RunSpec, SweepSpec } from '../../worker/protocol';
 
 export interface RunConfig {
@@ -24,6 +25,52 @@ export interface RunConfig {
   seed: number;
   /** Simulated GPU size in MiB; null = the real device's. */
   budgetMiB: number | null;
+  // Optional (runs kept from before they existed lack them): absent means the default.
+  /** Adam's L2 weight decay (default 0) and the parameters it applies to (default all). */
+  weightDecay?: number;
+  weightDecayScope?: WeightDecayScope;
+  /** Max global gradient norm, 0 = no clipping (default 1). */
+  clip?: number;
+  /** Stop after this many epochs without a better validation score (default 0: never). */
+  patience?: number;
+  /** Random parts of each evaluation pass (default 1: the whole graph). */
+  evalParts?: number;
+  /** Repeat the run with seeds seed, seed + 1, … (default 1) and report mean ± std. */
+  repeats?: number;
+}
+
+/** The optional run settings with their defaults filled in. */
+export function runExtras(cfg: RunConfig) {
+  return {
+    weightDecay: cfg.weightDecay ?? 0,
+    weightDecayScope: cfg.weightDecayScope ?? 'all',
+    clip: cfg.clip ?? DEFAULT_TRAIN.clip,
+    patience: cfg.patience ?? 0,
+    evalParts: cfg.evalParts ?? 1,
+    repeats: cfg.repeats ?? 1,
+  } as const;
+}
+
+/** Applies a named recipe (src/train/recipes.ts): every setting it names, the rest kept. */
+export function withRecipe(cfg: RunConfig, name: string): RunConfig {
+  const r = recipe(name);
+  const t = r.train;
+  const defined = <T extends object>(o: T) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return {
+    ...cfg,
+    model: { ...cfg.model, ...r.model },
+    ...defined({
+      epochs: t.epochs,
+      lr: t.lr,
+      weightDecay: t.weightDecay,
+      weightDecayScope: t.weightDecayScope,
+      clip: t.clip,
+      patience: t.patience,
+      parts: r.parts?.parts,
+      evalParts: r.parts?.evalParts,
+    }),
+  };
 }
 
 export interface SweepConfig {
@@ -67,6 +114,9 @@ export type ProblemField =
   | 'parts'
   | 'seed'
   | 'budget'
+  | 'inputDropout'
+  | 'regularisation'
+  | 'repeats'
   | 'sweep';
 
 export interface Problem {
@@ -81,6 +131,7 @@ function fieldOf(text: string): ProblemField {
   if (text.startsWith('Warm-up')) return 'warmup';
   if (text.startsWith('Channels')) return 'channels';
   if (text.startsWith('Dropout')) return 'dropout';
+  if (text.startsWith('Input dropout')) return 'inputDropout';
   if (text.startsWith('Unknown model')) return 'model';
   if (text.startsWith('Unknown operator')) return 'op';
   if (/groups/.test(text)) return 'groups';
@@ -121,6 +172,29 @@ export function runProblems(cfg: RunConfig, facts: DataFacts = {}): Problem[] {
       text: `${cfg.parts} parts of ${facts.nodes} nodes would leave parts empty: use at most ${facts.nodes}.`,
     });
   }
+  const x = runExtras(cfg);
+  if (!(x.weightDecay >= 0 && x.weightDecay < 1))
+    out.push({
+      field: 'regularisation',
+      text: `Weight decay must be in [0, 1) (got ${x.weightDecay}).`,
+    });
+  if (!(x.clip >= 0))
+    out.push({
+      field: 'regularisation',
+      text: `Gradient clipping must be ≥ 0 (0: off; got ${x.clip}).`,
+    });
+  if (!whole(x.patience) || x.patience < 0)
+    out.push({
+      field: 'regularisation',
+      text: `Patience must be a whole number ≥ 0 (got ${x.patience}).`,
+    });
+  if (!whole(x.evalParts) || x.evalParts < 1)
+    out.push({
+      field: 'parts',
+      text: `Evaluation parts must be a whole number ≥ 1 (got ${x.evalParts}).`,
+    });
+  if (!whole(x.repeats) || x.repeats < 1 || x.repeats > 100)
+    out.push({ field: 'repeats', text: `Repeat with 1 to 100 seeds (got ${x.repeats}).` });
   if (!whole(cfg.seed) || cfg.seed < 0 || cfg.seed > 0xffffffff)
     out.push({ field: 'seed', text: `The seed must be a whole number from 0 to 4294967295.` });
   if (cfg.budgetMiB !== null && !(cfg.budgetMiB > 0))
@@ -163,10 +237,15 @@ export function budgetBytes(cfg: RunConfig): number | null {
 }
 
 export function trainOptions(cfg: RunConfig): TrainOptions {
+  const x = runExtras(cfg);
   return {
     ...DEFAULT_TRAIN,
     epochs: cfg.epochs,
     lr: cfg.lr,
+    weightDecay: x.weightDecay,
+    weightDecayScope: x.weightDecayScope,
+    clip: x.clip,
+    patience: x.patience,
     seed: cfg.seed,
     // Reversible runs report how exactly the inverse rebuilds the input, once an epoch or so.
     reconstructionEvery: isReversible(cfg.model.model) ? Math.max(1, cfg.parts) : 0,
@@ -178,6 +257,7 @@ export function runSpec(cfg: RunConfig, fromLoadedWeights = false): RunSpec {
     dataset: cfg.dataset,
     shards: cfg.shards,
     parts: cfg.parts,
+    evalParts: runExtras(cfg).evalParts,
     model: cfg.model,
     train: trainOptions(cfg),
     budgetBytes: budgetBytes(cfg),

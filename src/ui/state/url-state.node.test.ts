@@ -44,6 +44,45 @@ describe('the configuration in the address', () => {
     expect(encodeState(DEFAULT_PAGE)).not.toContain('tolerance');
   });
 
+  it('carries the regularisation, evaluation and repeat settings only when set', () => {
+    const s: PageState = {
+      ...DEFAULT_PAGE,
+      run: {
+        ...DEFAULT_PAGE.run,
+        model: { ...DEFAULT_PAGE.run.model, inputDropout: 0.5, features: 'row-normalized' },
+        weightDecay: 5e-4,
+        weightDecayScope: 'first-layer',
+        clip: 0,
+        patience: 20,
+        evalParts: 5,
+        repeats: 3,
+      },
+    };
+    expect(decodeState(encodeState(s))).toEqual({ state: s, notes: [] });
+    const plain = encodeState(DEFAULT_PAGE);
+    for (const k of ['inputDropout', 'features', 'weightDecay', 'repeats'])
+      expect(plain).not.toContain(k);
+  });
+
+  it('?recipe= starts from the recipe; fields in the address override it', () => {
+    const { state, notes } = decodeState('?recipe=planetoid-gcn&channels=32');
+    expect(notes).toEqual([]);
+    expect(state.run.model).toMatchObject({
+      model: 'plain',
+      op: 'gcn',
+      layers: 2,
+      channels: 32,
+      dropout: 0.5,
+      inputDropout: 0.5,
+      features: 'row-normalized',
+    });
+    expect(state.run).toMatchObject({ lr: 0.01, epochs: 200, weightDecay: 5e-4, clip: 0 });
+    expect(state.run.weightDecayScope).toBe('first-layer');
+    expect(decodeState('?recipe=nope').notes[0]).toMatch(
+      /"recipe=nope" is not one of planetoid-gcn/,
+    );
+  });
+
   it('an empty address is the default configuration', () => {
     expect(decodeState('')).toEqual({ state: DEFAULT_PAGE, notes: [] });
   });

@@ -3,8 +3,21 @@
 // back to its default and is reported in words; values that parse but cannot run (e.g. one group
 // for a reversible model) are kept, so the page can explain them beside their control.
 import type { DatasetRef } from '../../graph/catalog';
-import { DEFAULT_MODEL, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../models/config';
-import { DEFAULT_RUN, DEFAULT_SWEEP, type RunConfig, type SweepConfig } from './run-config';
+import {
+  DEFAULT_MODEL,
+  FEATURE_PREPS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../models/config';
+import { isRecipeName, RECIPE_NAMES } from '../../train/recipes';
+import {
+  DEFAULT_RUN,
+  DEFAULT_SWEEP,
+  withRecipe,
+  type RunConfig,
+  type SweepConfig,
+} from './run-config';
 
 export interface PageState {
   run: RunConfig;
@@ -27,7 +40,14 @@ const CHOICES: Record<string, readonly string[]> = {
 const HIDDEN_MODEL_KEYS = new Set(['policy']);
 
 /** Optional numeric model fields (deq's solver settings): in the address only when set. */
-const OPTIONAL_MODEL_NUMBERS = ['tolerance', 'warmupSteps'];
+const OPTIONAL_MODEL_NUMBERS = ['tolerance', 'warmupSteps', 'inputDropout'];
+
+/** Optional word-valued model fields: in the address only when set. */
+const OPTIONAL_MODEL_CHOICES: Record<string, readonly string[]> = { features: FEATURE_PREPS };
+
+/** Optional run fields (absent: their defaults). */
+const OPTIONAL_RUN_NUMBERS = ['weightDecay', 'clip', 'patience', 'evalParts', 'repeats'] as const;
+const OPTIONAL_RUN_CHOICES = { weightDecayScope: ['all', 'first-layer'] } as const;
 
 function modelKeys(): string[] {
   return Object.keys(DEFAULT_MODEL).filter((k) => !HIDDEN_MODEL_KEYS.has(k));
@@ -48,13 +68,21 @@ export function encodeState(s: PageState): string {
   q.set('data', encodeRef(run.dataset));
   q.set('shards', run.shards === null ? 'all' : run.shards.length ? run.shards.join(',') : 'none');
   const m = run.model as unknown as Record<string, unknown>;
-  for (const k of [...modelKeys(), ...OPTIONAL_MODEL_NUMBERS])
+  for (const k of [
+    ...modelKeys(),
+    ...OPTIONAL_MODEL_NUMBERS,
+    ...Object.keys(OPTIONAL_MODEL_CHOICES),
+  ])
     if (m[k] !== undefined) q.set(k, String(m[k]));
   q.set('epochs', String(run.epochs));
   q.set('lr', String(run.lr));
   q.set('parts', String(run.parts));
   q.set('seed', String(run.seed));
   if (run.budgetMiB !== null) q.set('budget', String(run.budgetMiB));
+  for (const k of [...OPTIONAL_RUN_NUMBERS, ...Object.keys(OPTIONAL_RUN_CHOICES)] as const) {
+    const v = run[k as keyof RunConfig];
+    if (v !== undefined) q.set(k, String(v));
+  }
   q.set('sweep', s.sweep.models.join(','));
   q.set('depths', s.sweep.depths.join(','));
   if (s.embed) q.set('embed', '1');
@@ -104,7 +132,15 @@ export function decodeState(query: string): Decoded {
     }
   }
 
-  const model = { ...DEFAULT_RUN.model } as unknown as Record<string, unknown>;
+  // ?recipe=NAME starts from the recipe's settings; fields given in the address override them.
+  let base: RunConfig = DEFAULT_RUN;
+  const rawRecipe = q.get('recipe');
+  if (rawRecipe !== null) {
+    if (isRecipeName(rawRecipe)) base = withRecipe(DEFAULT_RUN, rawRecipe);
+    else fallback('recipe', rawRecipe, 'no recipe', `is not one of ${RECIPE_NAMES.join(', ')}`);
+  }
+
+  const model = { ...base.model } as unknown as Record<string, unknown>;
   for (const k of modelKeys()) {
     const raw = q.get(k);
     if (raw === null) continue;
@@ -126,6 +162,24 @@ export function decodeState(query: string): Decoded {
     const v = Number(raw);
     if (Number.isFinite(v)) model[k] = v;
     else fallback(k, raw, 'the model default', 'is not a number');
+  }
+  const extras: Partial<RunConfig> = {};
+  const choice = (target: Record<string, unknown>, choices: Record<string, readonly string[]>) => {
+    for (const [k, allowed] of Object.entries(choices)) {
+      const raw = q.get(k);
+      if (raw === null) continue;
+      if (allowed.includes(raw)) target[k] = raw;
+      else fallback(k, raw, 'the default', `is not one of ${allowed.join(', ')}`);
+    }
+  };
+  choice(model, OPTIONAL_MODEL_CHOICES);
+  choice(extras as Record<string, unknown>, OPTIONAL_RUN_CHOICES);
+  for (const k of OPTIONAL_RUN_NUMBERS) {
+    const raw = q.get(k);
+    if (raw === null || raw.trim() === '') continue;
+    const v = Number(raw);
+    if (Number.isFinite(v)) extras[k] = v;
+    else fallback(k, raw, 'the default', 'is not a number');
   }
 
   let budgetMiB: number | null = null;
@@ -155,14 +209,16 @@ export function decodeState(query: string): Decoded {
   return {
     state: {
       run: {
+        ...base,
         dataset,
         shards,
         model: model as unknown as ModelConfig,
-        epochs: num('epochs', DEFAULT_RUN.epochs),
-        lr: num('lr', DEFAULT_RUN.lr),
-        parts: num('parts', DEFAULT_RUN.parts),
-        seed: num('seed', DEFAULT_RUN.seed),
+        epochs: num('epochs', base.epochs),
+        lr: num('lr', base.lr),
+        parts: num('parts', base.parts),
+        seed: num('seed', base.seed),
         budgetMiB,
+        ...extras,
       },
       sweep,
       embed: q.get('embed') === '1' || q.get('embed') === 'true',
