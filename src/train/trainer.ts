@@ -219,8 +219,8 @@ export class Trainer {
       ? await this.evaluate({ onPart: hooks.onEvalPart })
       : { train: NaN, valid: NaN, test: NaN };
     // Buffers pooled for this epoch's part sizes are not what the next epoch's parts ask for —
-    // unless the epoch is the one whole graph, whose buffers the next epoch asks for again.
-    if (parts.count > 1) this.rt.allocator.trim();
+    // unless every phase is the one whole graph, whose buffers the next epoch asks for again.
+    if (parts.count > 1 || this.data.plan.evalParts > 1) this.rt.allocator.trim();
     const record: EpochRecord = {
       epoch,
       loss: lossSteps ? lossSum / lossSteps : NaN,
