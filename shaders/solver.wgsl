@@ -1,49 +1,79 @@
-// The scalar bookkeeping of the quasi-Newton fixed-point solvers, kept on the GPU so that an
-// iteration needs no readback: the stopping test, the best iterate, the restart decision and the
-// secant coefficient are computed here from 1×1 reductions the reduce kernels left in `state`,
-// and applied to vectors by flag-guarded copies.
-// Operands state, src (read) and dst via the accessors of src/kernels/operands.ts.
-//
-// state layout (f32, from p.state_off): see SOLVER_STATE in src/kernels/solver.ts.
+// The quasi-Newton fixed-point solvers (limited-memory Broyden, Anderson) as three kernels per
+// iteration, whatever the history size m:
+//   dots    — one pass over the iterate: every inner product the iteration needs (the residual's
+//             norms and the history products UᵀΔx, VᵀΔg, Vᵀg), as per-workgroup partial sums;
+//   finish  — one workgroup: sums the partials, runs the stopping test and the restart / damped
+//             fallback bookkeeping, and forms the iteration's small coefficients (Broyden's secant
+//             terms, or Anderson's least-squares mixing weights from its Gram matrix);
+//   update  — one pass again: the new history column, the step, the best iterate, in place.
+// So the CPU never waits inside a solve: it reads `state` once every few iterations to notice
+// what the GPU already decided. src/kernels/solver.ts documents the state slots; src/reference/
+// solvers.ts is the float64 twin of this arithmetic.
+// Operands via the accessors of src/kernels/operands.ts: f = Φ(z) and part are read; z, work
+// (g_prev, Δx, best, g_best as four P-long blocks), hist (U | V per row) and state are written.
 
 struct Params {
-  state_off: u32,
+  // P: elements of the iterate
+  n: u32,
+  // history pairs (≤ MMAX) and the slot this iteration writes
+  m: u32,
+  slot: u32,
+  // 1-based iteration (0: the initial step from z = 0) and its place in the residual log
   iteration: u32,
   log_slot: u32,
   tol: f32,
-  rows: u32,
-  cols: u32,
-  src_off: u32,
-  src_stride: u32,
-  dst_off: u32,
-  dst_stride: u32,
-  // select_copy / zero_if: the state slot holding the flag
-  flag: u32,
+  // workgroups of `dots` (rows of part)
+  groups: u32,
+  f_off: u32,
+  z_off: u32,
+  work_off: u32,
+  hist_off: u32,
+  state_off: u32,
+  part_off: u32,
+  // 0: Broyden, 1: Anderson
+  method: u32,
+  // step factor of the damped fixed-point fallback (and after a restart)
+  damping: f32,
+  // restarts after which the solve stays on damped fixed-point iteration
+  fallback_after: f32,
+  // Anderson's Tikhonov term, relative to the largest diagonal of its Gram matrix
+  ridge: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
 
+const WG: u32 = 64u;
+const MMAX: u32 = 16u;
+// gg, ff, zz, Δx·Δg, Δx·g, Δg·Δg, Δg·g, then UᵀΔx, VᵀΔg, Vᵀg (MMAX each)
+const KMAX: u32 = 7u + 3u * MMAX;
+const S_UDX: u32 = 7u;
+const S_VDG: u32 = 7u + MMAX;
+const S_VG: u32 = 7u + 2u * MMAX;
+
+// state slots (mirrored by SOLVER_STATE in src/kernels/solver.ts)
 const GG: u32 = 0u;
 const FF: u32 = 1u;
 const ZZ: u32 = 2u;
-const DOT: u32 = 3u;
-const RECIP: u32 = 4u;
-const STEP: u32 = 5u;
-const DONE: u32 = 6u;
-const DONE_AT: u32 = 7u;
-const BEST: u32 = 8u;
-const KEEP: u32 = 9u;
-const RESET: u32 = 10u;
-const RESTARTS: u32 = 11u;
-const LOG: u32 = 12u;
+const RECIP: u32 = 3u;
+const STEP: u32 = 4u;
+const DONE: u32 = 5u;
+const DONE_AT: u32 = 6u;
+const BEST: u32 = 7u;
+const KEEP: u32 = 8u;
+const RESET: u32 = 9u;
+const RESTARTS: u32 = 10u;
+const FALLBACK: u32 = 11u;
+const A: u32 = 16u;
+const B: u32 = 16u + MMAX;
+const C: u32 = 16u + 2u * MMAX;
+const H: u32 = 16u + 3u * MMAX;
+const LOG: u32 = 16u + 3u * MMAX + MMAX * MMAX;
 
-// A residual this many times the best so far means the secant model has gone bad (a kink of
-// ReLU crossed, or f32 noise near the floor): restart from the best iterate with no history.
+// A residual this many times the best so far means the model has gone bad (a ReLU kink crossed,
+// or f32 noise near the floor): restart from the best iterate with no history.
 const RESTART_FACTOR: f32 = 10.0;
-
-// Below this |vᵀΔg| the secant update is skipped: its reciprocal would overflow f32.
+// Below this |vᵀΔg| Broyden's update is skipped: its reciprocal would overflow f32.
 const TINY: f32 = 1e-30;
-
 // Logged in place of a residual computed from NaN or ∞ (a norm ratio is never negative).
 const NOT_FINITE: f32 = -1.0;
 
@@ -53,82 +83,272 @@ fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
-// rel = ‖Φ(z) − z‖ / min(‖Φ(z)‖, ‖z‖) from GG = ‖Φ(z) − z‖², FF = ‖Φ(z)‖², ZZ = ‖z‖²: the
-// smaller denominator bounds both usual definitions (DEQ's /‖Φ(z)‖ and /‖z‖), so a solve that
-// stops below the tolerance is below it by either. Logs it; flags an improvement
-// (KEEP) or a jump far above the best (RESET, counted in RESTARTS); latches DONE once it is below
-// the tolerance: from then on STEP = 0 freezes the iterate, so iterations queued before the CPU
-// looks change nothing.
-@compute @workgroup_size(1)
-fn residual() {
-  let s = p.state_off;
-  let gg = ld_state(s + GG);
-  let ff = min(ld_state(s + FF), ld_state(s + ZZ));
-  var done = ld_state(s + DONE);
+fn hist_row(i: u32) -> u32 {
+  return p.hist_off + i * 2u * p.m;
+}
+
+var<workgroup> red: array<f32, KMAX * WG>;
+
+// Partial sums of every product, one row of `part` per workgroup. g = f − z, Δg = g − g_prev.
+@compute @workgroup_size(WG)
+fn dots(
+  @builtin(local_invocation_id) lid: vec3u,
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+) {
+  var acc: array<f32, KMAX>;
+  let anderson = p.method == 1u;
+  for (var i = wid.x * WG + lid.x; i < p.n; i += nwg.x * WG) {
+    let f = ld_f(p.f_off + i);
+    let z = ld_z(p.z_off + i);
+    let g = f - z;
+    let dg = g - ld_work(p.work_off + i);
+    let dx = ld_work(p.work_off + p.n + i);
+    acc[0] += g * g;
+    acc[1] += f * f;
+    acc[2] += z * z;
+    acc[3] += dx * dg;
+    acc[4] += dx * g;
+    acc[5] += dg * dg;
+    acc[6] += dg * g;
+    let row = hist_row(i);
+    for (var j = 0u; j < p.m; j++) {
+      let v = ld_hist(row + p.m + j);
+      acc[S_VDG + j] += v * dg;
+      acc[S_VG + j] += v * g;
+      if (!anderson) { acc[S_UDX + j] += ld_hist(row + j) * dx; }
+    }
+  }
+  for (var k = 0u; k < KMAX; k++) { red[k * WG + lid.x] = acc[k]; }
+  workgroupBarrier();
+  if (lid.x < KMAX) {
+    var s = 0.0;
+    for (var t = 0u; t < WG; t++) { s += red[lid.x * WG + t]; }
+    st_part(p.part_off + wid.x * KMAX + lid.x, s);
+  }
+}
+
+var<workgroup> sums: array<f32, KMAX>;
+
+// rel = ‖Φ(z) − z‖ / min(‖Φ(z)‖, ‖z‖) — the smaller denominator bounds both usual definitions
+// (DEQ's /‖Φ(z)‖ and /‖z‖). Logs it; flags an improvement (KEEP) or a jump far above the best
+// (RESET, counted in RESTARTS; after fallback_after of them the solve stays damped); latches DONE
+// once below the tolerance, after which STEP = 0 freezes the iterate so that iterations queued
+// before the CPU looks change nothing.
+fn control(s: u32) -> bool {
+  let gg = sums[0];
+  let ff = min(sums[1], sums[2]);
+  let done = ld_state(s + DONE);
+  st_state(s + GG, gg);
+  st_state(s + FF, sums[1]);
+  st_state(s + ZZ, sums[2]);
   var keep = 0.0;
   var reset = 0.0;
   if (!is_finite(gg) || !is_finite(ff)) {
     st_state(s + LOG + p.log_slot, NOT_FINITE);
-    st_state(s + KEEP, 0.0);
-    st_state(s + RESET, 0.0);
-    st_state(s + STEP, 1.0 - done);
-    return;
-  }
-  let rel = sqrt(gg) / max(sqrt(ff), TINY);
-  st_state(s + LOG + p.log_slot, rel);
-  if (done == 0.0) {
-    let best = ld_state(s + BEST);
-    if (rel < best) {
-      st_state(s + BEST, rel);
-      keep = 1.0;
-    } else if (rel > RESTART_FACTOR * best) {
-      reset = 1.0;
-      st_state(s + RESTARTS, ld_state(s + RESTARTS) + 1.0);
-    }
-    if (rel < p.tol) {
-      done = 1.0;
-      st_state(s + DONE, 1.0);
-      st_state(s + DONE_AT, f32(p.iteration));
+  } else {
+    let rel = sqrt(gg) / max(sqrt(ff), TINY);
+    st_state(s + LOG + p.log_slot, rel);
+    if (done == 0.0) {
+      let best = ld_state(s + BEST);
+      if (rel < best) {
+        st_state(s + BEST, rel);
+        keep = 1.0;
+      } else if (rel > RESTART_FACTOR * best) {
+        reset = 1.0;
+        let restarts = ld_state(s + RESTARTS) + 1.0;
+        st_state(s + RESTARTS, restarts);
+        if (restarts >= p.fallback_after) { st_state(s + FALLBACK, 1.0); }
+      }
+      if (rel < p.tol) {
+        st_state(s + DONE, 1.0);
+        st_state(s + DONE_AT, f32(p.iteration));
+      }
     }
   }
   st_state(s + KEEP, keep);
   st_state(s + RESET, reset);
-  st_state(s + STEP, 1.0 - done);
+  let now_done = ld_state(s + DONE);
+  let damped = reset != 0.0 || ld_state(s + FALLBACK) != 0.0;
+  st_state(s + STEP, (1.0 - now_done) * select(1.0, p.damping, damped));
+  // No model update once done, on a restart (the history is dropped) or when damped.
+  return now_done != 0.0 || damped;
 }
 
-// RECIP = 1/(vᵀΔg) for Broyden's new u, or 0 (no update) once done, on a restart, or when it
-// would overflow.
-@compute @workgroup_size(1)
-fn secant() {
+// Broyden (inverse-Jacobian form B = −I + U·Vᵀ, the DEQ papers' solver): with a = UᵀΔx and
+// b = VᵀΔg, the new pair is v = −Δx + V·a, u = (Δx + Δg − U·b) / (vᵀΔg) where
+// vᵀΔg = −ΔxᵀΔg + aᵀb; the next step −B'g = g − U'·(V'ᵀg) needs V'ᵀg, whose new entry is
+// vᵀg = −Δxᵀg + aᵀ(Vᵀg). All from the dot products: no second pass over the vectors.
+fn broyden(s: u32, idle: bool) {
+  var ab = 0.0;
+  var avg = 0.0;
+  for (var j = 0u; j < p.m; j++) {
+    let a = sums[S_UDX + j];
+    st_state(s + A + j, a);
+    st_state(s + B + j, sums[S_VDG + j]);
+    ab += a * sums[S_VDG + j];
+    avg += a * sums[S_VG + j];
+  }
+  let vdg = -sums[3] + ab;
+  var recip = 0.0;
+  if (!idle && is_finite(vdg) && abs(vdg) > TINY) { recip = 1.0 / vdg; }
+  st_state(s + RECIP, recip);
+  for (var j = 0u; j < p.m; j++) {
+    var c = sums[S_VG + j];
+    if (j == p.slot) { c = -sums[4] + avg; }
+    st_state(s + C + j, select(c, 0.0, idle));
+  }
+}
+
+// Anderson (type II, mixing 1): the new pair is (Δx, Δg); with the Gram matrix H = ΔGᵀΔG kept
+// in the state (one row and column replaced per iteration), γ solves (H + ridge·max(diag)·I) γ =
+// ΔGᵀg over the columns in use, by Gaussian elimination with partial pivoting (m ≤ 16).
+fn anderson(s: u32, idle: bool) {
+  let m = p.m;
+  let k = p.slot;
+  for (var j = 0u; j < m; j++) {
+    var h = sums[S_VDG + j];
+    if (j == k) { h = sums[5]; }
+    if (ld_state(s + RESET) != 0.0) { h = 0.0; }
+    st_state(s + H + k * MMAX + j, h);
+    st_state(s + H + j * MMAX + k, h);
+  }
+  if (ld_state(s + RESET) != 0.0) {
+    for (var i = 0u; i < m * MMAX; i++) { st_state(s + H + i, 0.0); }
+  }
+  var mat: array<f32, 272>; // MMAX × (MMAX + 1), augmented
+  var top = 0.0;
+  for (var i = 0u; i < m; i++) { top = max(top, ld_state(s + H + i * MMAX + i)); }
+  let ridge = max(p.ridge * top, TINY);
+  for (var i = 0u; i < m; i++) {
+    let used = ld_state(s + H + i * MMAX + i) > 0.0;
+    for (var j = 0u; j < m; j++) {
+      var h = 0.0;
+      if (used && ld_state(s + H + j * MMAX + j) > 0.0) { h = ld_state(s + H + i * MMAX + j); }
+      if (i == j) { h += ridge; }
+      mat[i * (MMAX + 1u) + j] = h;
+    }
+    var r = sums[S_VG + i];
+    if (i == k) { r = sums[6]; }
+    mat[i * (MMAX + 1u) + MMAX] = select(0.0, r, used);
+  }
+  for (var c = 0u; c < m; c++) {
+    var piv = c;
+    for (var i = c + 1u; i < m; i++) {
+      if (abs(mat[i * (MMAX + 1u) + c]) > abs(mat[piv * (MMAX + 1u) + c])) { piv = i; }
+    }
+    for (var j = 0u; j <= MMAX; j++) {
+      let t = mat[c * (MMAX + 1u) + j];
+      mat[c * (MMAX + 1u) + j] = mat[piv * (MMAX + 1u) + j];
+      mat[piv * (MMAX + 1u) + j] = t;
+    }
+    let d = mat[c * (MMAX + 1u) + c];
+    for (var i = c + 1u; i < m; i++) {
+      let f = mat[i * (MMAX + 1u) + c] / d;
+      for (var j = c; j <= MMAX; j++) {
+        mat[i * (MMAX + 1u) + j] -= f * mat[c * (MMAX + 1u) + j];
+      }
+    }
+  }
+  var gamma: array<f32, MMAX>;
+  for (var ii = 0u; ii < m; ii++) {
+    let i = m - 1u - ii;
+    var t = mat[i * (MMAX + 1u) + MMAX];
+    for (var j = i + 1u; j < m; j++) { t -= mat[i * (MMAX + 1u) + j] * gamma[j]; }
+    gamma[i] = t / mat[i * (MMAX + 1u) + i];
+  }
+  for (var j = 0u; j < m; j++) {
+    let gj = select(gamma[j], 0.0, idle || !is_finite(gamma[j]));
+    st_state(s + C + j, gj);
+  }
+}
+
+@compute @workgroup_size(WG)
+fn finish(@builtin(local_invocation_id) lid: vec3u) {
+  if (lid.x < KMAX) {
+    var t = 0.0;
+    for (var g = 0u; g < p.groups; g++) { t += ld_part(p.part_off + g * KMAX + lid.x); }
+    sums[lid.x] = t;
+  }
+  workgroupBarrier();
+  if (lid.x != 0u) { return; }
   let s = p.state_off;
-  let d = ld_state(s + DOT);
-  var r = 0.0;
-  let idle = ld_state(s + DONE) != 0.0 || ld_state(s + RESET) != 0.0;
-  if (!idle && is_finite(d) && abs(d) > TINY) { r = 1.0 / d; }
-  st_state(s + RECIP, r);
+  let idle = control(s);
+  if (p.method == 1u) { anderson(s, idle); } else { broyden(s, idle); }
 }
 
-fn element(gid: vec3u, nwg: vec3u) -> vec2u {
-  let i = gid.x + gid.y * nwg.x * 64u;
-  if (i >= p.rows * p.cols) { return vec2u(0xffffffffu, 0u); }
-  let r = i / p.cols;
-  return vec2u(r, i - r * p.cols);
-}
-
-// dst ← src where state[flag] is set (the best iterate kept, or restored on a restart).
-@compute @workgroup_size(64)
-fn select_copy(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  if (ld_state(p.state_off + p.flag) == 0.0) { return; }
-  let e = element(gid, nwg);
-  if (e.x == 0xffffffffu) { return; }
-  st_dst(p.dst_off + e.x * p.dst_stride + e.y, ld_src(p.src_off + e.x * p.src_stride + e.y));
-}
-
-// dst ← 0 where state[flag] is set (the history dropped on a restart).
-@compute @workgroup_size(64)
-fn zero_if(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  if (ld_state(p.state_off + p.flag) == 0.0) { return; }
-  let e = element(gid, nwg);
-  if (e.x == 0xffffffffu) { return; }
-  st_dst(p.dst_off + e.x * p.dst_stride + e.y, 0.0);
+// Element i of everything, after finish: the best iterate kept (KEEP) or restored with the
+// history dropped (RESET), the new history pair written into `slot`, and the step taken:
+// z += STEP · (the method's direction). iteration 0 is the first step from z = 0: Δx = Φ(0).
+@compute @workgroup_size(WG)
+fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.n) { return; }
+  let s = p.state_off;
+  let n = p.n;
+  let gp_at = p.work_off + i;
+  let dx_at = p.work_off + n + i;
+  let best_at = p.work_off + 2u * n + i;
+  let gbest_at = p.work_off + 3u * n + i;
+  var z = ld_z(p.z_off + i);
+  var g = ld_f(p.f_off + i) - z;
+  let dg = g - ld_work(gp_at);
+  let dx = ld_work(dx_at);
+  let row = hist_row(i);
+  let m = p.m;
+  var dir = g;
+  if (p.iteration == 0u) {
+    st_work(gp_at, g);
+    st_work(dx_at, g);
+    st_z(p.z_off + i, z + g);
+    return;
+  }
+  if (ld_state(s + RESET) != 0.0) {
+    z = ld_work(best_at);
+    g = ld_work(gbest_at);
+    dir = g;
+    for (var j = 0u; j < 2u * m; j++) { st_hist(row + j, 0.0); }
+  } else {
+    if (ld_state(s + KEEP) != 0.0) {
+      st_work(best_at, z);
+      st_work(gbest_at, g);
+    }
+    var fresh_u = 0.0;
+    var fresh_v = 0.0;
+    var mix = 0.0;
+    if (p.method == 1u) {
+      fresh_u = dx;
+      fresh_v = dg;
+      for (var j = 0u; j < m; j++) {
+        var uj = ld_hist(row + j);
+        var vj = ld_hist(row + m + j);
+        if (j == p.slot) {
+          uj = dx;
+          vj = dg;
+        }
+        mix += (uj + vj) * ld_state(s + C + j);
+      }
+    } else {
+      var va = 0.0;
+      var ub = 0.0;
+      for (var j = 0u; j < m; j++) {
+        va += ld_hist(row + m + j) * ld_state(s + A + j);
+        ub += ld_hist(row + j) * ld_state(s + B + j);
+      }
+      fresh_v = -dx + va;
+      fresh_u = (dx + dg - ub) * ld_state(s + RECIP);
+      for (var j = 0u; j < m; j++) {
+        var uj = ld_hist(row + j);
+        if (j == p.slot) { uj = fresh_u; }
+        mix += uj * ld_state(s + C + j);
+      }
+    }
+    st_hist(row + p.slot, fresh_u);
+    st_hist(row + m + p.slot, fresh_v);
+    dir = g - mix;
+  }
+  let step = ld_state(s + STEP) * dir;
+  st_work(gp_at, g);
+  st_work(dx_at, step);
+  st_z(p.z_off + i, z + step);
 }

@@ -1,43 +1,56 @@
-// The fixed-point solvers' scalar bookkeeping on the GPU (shaders/solver.wgsl): the stopping test,
-// the best iterate and Broyden's secant coefficient are computed where the reductions left their
-// results, so the vector work of an iteration never waits for the CPU.
+// The fixed-point solvers' kernels (shaders/solver.wgsl): per iteration one pass for every inner
+// product (dots), one workgroup for the scalar decisions (finish), one pass for the step
+// (update) — for limited-memory Broyden and for Anderson, with any history size up to MAX_HISTORY.
+// The vectors live in three buffers: z (the iterate Φ reads), f (Φ's output), and `work` holding
+// g_prev, Δx, the best iterate and its residual as four P-long blocks; the history U | V is one
+// P × 2m buffer (row i holds U[i, :] then V[i, :]).
 import code from '../../shaders/solver.wgsl?raw';
 import type { GpuRuntime } from '../gpu/runtime';
-import { Tensor } from '../gpu/tensor';
+import type { Tensor } from '../gpu/tensor';
 import { uniforms } from '../gpu/uniforms';
 import { grid1d } from './grid';
 import { bindKernel, expectShape, type OperandDecl } from './operands';
 
-/** Slots of the solver state vector (f32); LOG is the first of a window of residuals. */
+export const MAX_HISTORY = 16;
+/** Products the dots kernel sums per workgroup (shaders/solver.wgsl KMAX). */
+export const DOT_TERMS = 7 + 3 * MAX_HISTORY;
+
+/** Slots of the solver state vector (f32), mirrored by shaders/solver.wgsl. */
 export const SOLVER_STATE = {
-  /** ‖Φ(z) − z‖², written by sumSquares. */
+  /** ‖Φ(z) − z‖², ‖Φ(z)‖², ‖z‖² of the last iterate. */
   gg: 0,
-  /** ‖Φ(z)‖², written by sumSquares. */
   ff: 1,
-  /** ‖z‖², written by sumSquares. */
   zz: 2,
-  /** vᵀΔg, written by dot. */
-  dot: 3,
-  /** 1/(vᵀΔg), or 0 when the update is skipped. */
-  recip: 4,
-  /** 1 while iterating, 0 once converged (multiplies every step). */
-  step: 5,
-  done: 6,
+  /** Broyden: 1/(vᵀΔg), or 0 when the update is skipped. */
+  recip: 3,
+  /** The factor of the step just taken: 0 once converged, the damping when damped, else 1. */
+  step: 4,
+  done: 5,
   /** The iteration at which the tolerance was met. */
-  doneAt: 7,
+  doneAt: 6,
   /** The smallest relative residual so far. */
-  best: 8,
+  best: 7,
   /** 1 when the last iterate improved on the best. */
-  keep: 9,
-  /** 1 when the last residual jumped so far above the best that the solve restarts from it. */
-  reset: 10,
-  /** Restarts so far. */
-  restarts: 11,
-  log: 12,
+  keep: 8,
+  /** 1 when the last residual jumped so far above the best that the solve restarted. */
+  reset: 9,
+  restarts: 10,
+  /** 1 once the solve has fallen back to damped fixed-point iteration for good. */
+  fallback: 11,
+  /** Broyden's UᵀΔx, VᵀΔg and step coefficients (Anderson's mixing weights in `c`). */
+  a: 16,
+  b: 16 + MAX_HISTORY,
+  c: 16 + 2 * MAX_HISTORY,
+  /** Anderson's Gram matrix ΔGᵀΔG, MAX_HISTORY × MAX_HISTORY. */
+  gram: 16 + 3 * MAX_HISTORY,
+  /** The relative residuals of the last `window` iterations (a ring). */
+  log: 16 + 3 * MAX_HISTORY + MAX_HISTORY * MAX_HISTORY,
 } as const;
 
-/** What residualControl logs when the norms were NaN or infinite. */
+/** What the residual log holds for an iterate whose norms were NaN or infinite. */
 export const NOT_FINITE_RESIDUAL = -1;
+
+export type SolverMethod = 'broyden' | 'anderson';
 
 const WG = 64;
 
@@ -45,13 +58,16 @@ const family = {
   name: 'solver',
   code,
   manifest: [
+    { name: 'f', dtype: 'f32' },
+    { name: 'z', dtype: 'f32' },
+    { name: 'work', dtype: 'f32' },
+    { name: 'hist', dtype: 'f32' },
     { name: 'state', dtype: 'f32' },
-    { name: 'src', dtype: 'f32' },
-    { name: 'dst', dtype: 'f32' },
+    { name: 'part', dtype: 'f32' },
   ] satisfies OperandDecl[],
 };
 
-/** Values of a fresh state: iterating, nothing converged, no best yet. */
+/** A fresh state: iterating, nothing converged, no best yet. */
 export function initialSolverState(window: number): Float32Array {
   const s = new Float32Array(SOLVER_STATE.log + window);
   s[SOLVER_STATE.step] = 1;
@@ -59,85 +75,100 @@ export function initialSolverState(window: number): Float32Array {
   return s;
 }
 
-/** A 1×1 view of one slot: where a reduction writes, or a scalar a GEMM multiplies by. */
-export function stateSlot(state: Tensor, slot: number): Tensor {
-  return new Tensor(state.buffer, 1, 1, {
-    offset: state.offset + slot,
-    owner: `${state.owner}[${slot}]`,
-    view: true,
-  });
+/** Workgroups of the dots pass for P elements (each thread sums a stretch of them). */
+export function dotGroups(elements: number): number {
+  return Math.max(1, Math.min(256, Math.ceil(elements / (WG * 8))));
 }
 
-function checkState(fn: string, state: Tensor, minSlots: number): void {
-  if (state.rows !== 1 || state.cols < minSlots) {
-    throw new Error(`${fn}: state (${state.owner}) must be 1×≥${minSlots}, found ${state.shape}.`);
+export interface SolverBuffers {
+  z: Tensor;
+  f: Tensor;
+  /** 4 × P: g_prev, Δx, best, g_best. */
+  work: Tensor;
+  /** P × 2m: U | V. */
+  hist: Tensor;
+  state: Tensor;
+  /** dotGroups(P) × DOT_TERMS partial sums. */
+  part: Tensor;
+}
+
+export interface SolverStep {
+  method: SolverMethod;
+  /** History pairs m (1..MAX_HISTORY). */
+  history: number;
+  /** 0 for the first step from z = 0; then 1, 2, … */
+  iteration: number;
+  /** Where this iteration's residual goes in the log window. */
+  logSlot: number;
+  tol: number;
+  damping: number;
+  fallbackAfter: number;
+  ridge: number;
+}
+
+function check(b: SolverBuffers, o: SolverStep): number {
+  const fn = 'solverStep';
+  const P = b.z.numel;
+  if (!(Number.isInteger(o.history) && o.history >= 1 && o.history <= MAX_HISTORY))
+    throw new Error(
+      `${fn}: history must be a whole number from 1 to ${MAX_HISTORY}, found ${o.history}.`,
+    );
+  for (const [name, t] of Object.entries(b)) {
+    if (!t.isContiguous) throw new Error(`${fn}: ${name} (${t.owner}) must be contiguous.`);
   }
+  expectShape(fn, 'f', b.f, b.z.rows, b.z.cols);
+  if (b.work.numel !== 4 * P)
+    throw new Error(`${fn}: work must hold 4 × ${P} values, found ${b.work.numel}.`);
+  expectShape(fn, 'hist', b.hist, P, 2 * o.history);
+  expectShape(fn, 'part', b.part, dotGroups(P), DOT_TERMS);
+  if (b.state.numel < SOLVER_STATE.log + o.logSlot + 1)
+    throw new Error(
+      `${fn}: state has ${b.state.numel} slots, the log needs ${SOLVER_STATE.log + o.logSlot + 1}.`,
+    );
+  return P;
 }
 
-function params(state: Tensor, o: { iteration?: number; logSlot?: number; tol?: number } = {}) {
+function params(b: SolverBuffers, o: SolverStep, P: number) {
   return uniforms()
-    .u32(state.offset)
-    .u32(o.iteration ?? 0)
-    .u32(o.logSlot ?? 0)
-    .f32(o.tol ?? 0);
+    .u32(P)
+    .u32(o.history)
+    .u32(o.iteration === 0 ? 0 : (o.iteration - 1) % o.history)
+    .u32(o.iteration)
+    .u32(o.logSlot)
+    .f32(o.tol)
+    .u32(dotGroups(P))
+    .u32(b.f.offset)
+    .u32(b.z.offset)
+    .u32(b.work.offset)
+    .u32(b.hist.offset)
+    .u32(b.state.offset)
+    .u32(b.part.offset)
+    .u32(o.method === 'anderson' ? 1 : 0)
+    .f32(o.damping)
+    .f32(o.fallbackAfter)
+    .f32(o.ridge);
 }
 
 /**
- * Logs rel = sqrt(gg)/sqrt(min(ff, zz)) in LOG + logSlot (NOT_FINITE_RESIDUAL for NaN/∞ norms), sets keep
- * on an improvement and reset on a jump above 10× the best, and latches done (step = 0) once
- * rel < tol, recording `iteration` as doneAt.
+ * One solver iteration after Φ has written f = Φ(z): the products, the decisions, the step.
+ * Iteration 0 is the first step from z = 0 (z ← Φ(0)), with no products and no decisions.
  */
-export function residualControl(
-  rt: GpuRuntime,
-  state: Tensor,
-  o: { iteration: number; logSlot: number; tol: number },
-): void {
-  checkState('residualControl', state, SOLVER_STATE.log + o.logSlot + 1);
-  const { kernel, buffers } = bindKernel(rt, family, 'residual', { state }, ['state']);
-  rt.batcher.dispatch(kernel, params(state, o), buffers, [1]);
-}
-
-/** recip = 1/dot, or 0 (the update is skipped) when done, resetting or |dot| ≤ 1e-30. */
-export function secantControl(rt: GpuRuntime, state: Tensor): void {
-  checkState('secantControl', state, SOLVER_STATE.log);
-  const { kernel, buffers } = bindKernel(rt, family, 'secant', { state }, ['state']);
-  rt.batcher.dispatch(kernel, params(state), buffers, [1]);
-}
-
-function flagged(
-  rt: GpuRuntime,
-  fn: string,
-  entry: string,
-  state: Tensor,
-  flag: number,
-  src: Tensor | null,
-  dst: Tensor,
-): void {
-  checkState(fn, state, SOLVER_STATE.log);
-  if (src) expectShape(fn, 'dst', dst, src.rows, src.cols);
-  const { kernel, buffers } = bindKernel(rt, family, entry, { state, src, dst }, ['dst']);
-  const u = params(state)
-    .u32(dst.rows)
-    .u32(dst.cols)
-    .u32(src?.offset ?? 0)
-    .u32(src?.rowStride ?? 0)
-    .view2d(dst)
-    .u32(flag);
-  rt.batcher.dispatch(kernel, u, buffers, grid1d(dst.numel, WG));
-}
-
-/** dst ← src when state[flag] is set (views of equal shape). */
-export function selectCopy(
-  rt: GpuRuntime,
-  state: Tensor,
-  flag: number,
-  src: Tensor,
-  dst: Tensor,
-): void {
-  flagged(rt, 'selectCopy', 'select_copy', state, flag, src, dst);
-}
-
-/** dst ← 0 when state[flag] is set. */
-export function zeroIf(rt: GpuRuntime, state: Tensor, flag: number, dst: Tensor): void {
-  flagged(rt, 'zeroIf', 'zero_if', state, flag, null, dst);
+export function solverStep(rt: GpuRuntime, b: SolverBuffers, o: SolverStep): void {
+  const P = check(b, o);
+  const u = params(b, o, P);
+  if (o.iteration > 0) {
+    const d = bindKernel(
+      rt,
+      family,
+      'dots',
+      { f: b.f, z: b.z, work: b.work, hist: b.hist, part: b.part },
+      ['part'],
+    );
+    rt.batcher.dispatch(d.kernel, u, d.buffers, [dotGroups(P)]);
+    const f = bindKernel(rt, family, 'finish', { part: b.part, state: b.state }, ['state']);
+    rt.batcher.dispatch(f.kernel, u, f.buffers, [1]);
+  }
+  const given = { f: b.f, z: b.z, work: b.work, hist: b.hist, state: b.state };
+  const s = bindKernel(rt, family, 'update', given, ['z', 'work', 'hist']);
+  rt.batcher.dispatch(s.kernel, u, s.buffers, grid1d(P, WG));
 }

@@ -23,7 +23,7 @@ import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { configProblems, DEFAULT_MODEL, type ModelConfig } from './config';
 import { DeqNetwork, WARMUP_DEPTH } from './deq';
-import { SolverDivergedError } from './solvers/broyden';
+import { SolverDivergedError } from './solvers/fixed-point';
 
 const CASES: {
   name: string;

@@ -21,7 +21,7 @@ import { assertValidConfig, DEQ_DEFAULTS, type DataShape, type ModelConfig } fro
 import { DeqBlock } from './deq-block';
 import { EdgeEncoder, NodeEncoder } from './encoders';
 import type { LossFn, Model, SolverStats, StepResult } from './model';
-import { broydenSolve, type SolveOutcome } from './solvers/broyden';
+import { solveFixedPoint, type SolveOutcome } from './solvers/fixed-point';
 
 /**
  * Depth of the weight-tied unrolled network used during warm-up (capped by `layers`): the DEQ
@@ -194,7 +194,7 @@ export class DeqNetwork implements Model {
   }
 
   private async solveForward(ctx: StepContext, x: Tensor): Promise<SolveOutcome> {
-    const out = await broydenSolve(
+    const out = await solveFixedPoint(
       ctx.rt,
       ctx.graph.numNodes,
       this.config.channels,
@@ -248,7 +248,7 @@ export class DeqNetwork implements Model {
     const restore = this.sinkBlockGrads(rt);
     ctx.edgeEmbeddingGrad = null;
     try {
-      solve = await broydenSolve(
+      solve = await solveFixedPoint(
         rt,
         N,
         D,
@@ -357,5 +357,6 @@ function summary(o: SolveOutcome): SolveSummary {
     converged: o.converged,
     trace: o.trace,
     restarts: o.restarts,
+    fallback: o.fallback,
   };
 }

@@ -1,12 +1,21 @@
-// The GPU Broyden solver on maps whose fixed point is known in closed form, its stopping
-// bookkeeping, and its refusal to hide a blow-up.
+// The GPU fixed-point solvers (Broyden, Anderson) against their float64 twin step by step, on
+// maps whose fixed point is known in closed form; their stopping bookkeeping, the restart and
+// damped fallback, and their refusal to hide a blow-up.
 import { describe, expect, it } from 'vitest';
 import type { GpuRuntime } from '../../gpu/runtime';
 import type { Tensor } from '../../gpu/tensor';
 import { add, fill, scale } from '../../kernels/elementwise';
 import { matmul } from '../../kernels/gemm';
 import { expectNoGpuErrors, randomArray, sharedRuntime } from '../../testing/gpu-fixture';
-import { broydenSolve, SolverDivergedError } from './broyden';
+import { fixedPointRef } from '../../reference/solvers';
+import {
+  DEFAULT_DAMPING,
+  DEFAULT_FALLBACK_AFTER,
+  DEFAULT_HISTORY,
+  solveFixedPoint,
+  SolverDivergedError,
+  type SolverMethod,
+} from './fixed-point';
 
 const N = 7;
 const D = 6;
@@ -45,7 +54,17 @@ function affineMap(rt: GpuRuntime, scale: number, seed: number) {
       exact[r * D + i] = s / A[i][i];
     }
   }
-  return { phi, exact, release: () => rt.release(W, B) };
+  const phi64 = (z: Float64Array) => {
+    const out = new Float64Array(N * D);
+    for (let r = 0; r < N; r++)
+      for (let c = 0; c < D; c++) {
+        let t = b[r * D + c];
+        for (let k = 0; k < D; k++) t += z[r * D + k] * w[k * D + c];
+        out[r * D + c] = t;
+      }
+    return out;
+  };
+  return { phi, phi64, exact, release: () => rt.release(W, B) };
 }
 
 function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -58,27 +77,50 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return Math.sqrt(num / den);
 }
 
-describe('Broyden fixed-point solver (GPU)', () => {
-  for (const scale of [0.5, 1.8]) {
-    it(`affine map, spectral scale ${scale}: reaches rel 1e-5 and the exact fixed point within 1e-4`, async () => {
-      const rt = await sharedRuntime();
-      const map = affineMap(rt, scale, 11);
-      const out = await broydenSolve(rt, N, D, map.phi, {
-        name: 'test',
-        maxIterations: 100,
-        tolerance: 1e-5,
+const METHODS: SolverMethod[] = ['broyden', 'anderson'];
+
+describe('fixed-point solvers (GPU)', () => {
+  for (const method of METHODS) {
+    for (const scale of [0.5, 1.8]) {
+      it(`${method}, affine map, spectral scale ${scale}: follows the float64 twin step by step and reaches the exact fixed point`, async () => {
+        const rt = await sharedRuntime();
+        const map = affineMap(rt, scale, 11);
+        const out = await solveFixedPoint(rt, N, D, map.phi, {
+          name: 'test',
+          method,
+          maxIterations: 100,
+          tolerance: 1e-5,
+        });
+        const z = (await rt.read(out.solution)) as Float32Array;
+        rt.release(out.solution);
+        map.release();
+        const ref = fixedPointRef(map.phi64, N * D, {
+          method,
+          history: DEFAULT_HISTORY,
+          maxIterations: 100,
+          tolerance: 1e-5,
+          damping: DEFAULT_DAMPING,
+          fallbackAfter: DEFAULT_FALLBACK_AFTER,
+          ridge: 1e-6,
+        });
+        // While the residual is far above f32's floor the two agree closely; near the floor the
+        // f32 iterates part ways with the float64 ones (both still converge).
+        for (let i = 0; i < ref.trace.length && ref.trace[i] > 1e-3; i++)
+          expect(
+            Math.abs(out.trace[i] - ref.trace[i]) / ref.trace[i],
+            `iteration ${i + 1}`,
+          ).toBeLessThan(1e-3);
+        expect(ref.converged).toBe(true);
+        expect(out.converged).toBe(true);
+        expect(out.residual).toBeLessThan(1e-5);
+        expect(out.trace.length).toBe(out.iterations);
+        expect(out.trace.at(-1)).toBe(out.residual);
+        expect(relDiff(z, map.exact)).toBeLessThan(1e-4);
+        expect(relDiff(ref.z, map.exact)).toBeLessThan(1e-4);
+        rt.allocator.assertNoLeaks();
+        await expectNoGpuErrors(rt);
       });
-      const z = (await rt.read(out.solution)) as Float32Array;
-      rt.release(out.solution);
-      map.release();
-      expect(out.converged).toBe(true);
-      expect(out.residual).toBeLessThan(1e-5);
-      expect(out.trace.length).toBe(out.iterations);
-      expect(out.trace.at(-1)).toBe(out.residual);
-      expect(relDiff(z, map.exact)).toBeLessThan(1e-4);
-      rt.allocator.assertNoLeaks();
-      await expectNoGpuErrors(rt);
-    });
+    }
   }
 
   it('stops at the iteration that met the tolerance whatever the check interval', async () => {
@@ -86,7 +128,7 @@ describe('Broyden fixed-point solver (GPU)', () => {
     const map = affineMap(rt, 0.9, 3);
     const runs = [];
     for (const checkEvery of [1, 3, 7]) {
-      const out = await broydenSolve(rt, N, D, map.phi, {
+      const out = await solveFixedPoint(rt, N, D, map.phi, {
         name: 'test',
         maxIterations: 100,
         tolerance: 1e-4,
@@ -107,7 +149,7 @@ describe('Broyden fixed-point solver (GPU)', () => {
   it('reports a cap reached before the tolerance as unconverged, with its best residual', async () => {
     const rt = await sharedRuntime();
     const map = affineMap(rt, 1.8, 5);
-    const out = await broydenSolve(rt, N, D, map.phi, {
+    const out = await solveFixedPoint(rt, N, D, map.phi, {
       name: 'test',
       maxIterations: 3,
       tolerance: 1e-6,
@@ -123,21 +165,21 @@ describe('Broyden fixed-point solver (GPU)', () => {
 
   it('throws a plain explanation when the residual becomes NaN, and frees its buffers', async () => {
     const rt = await sharedRuntime();
-    const solve = broydenSolve(rt, N, D, (_z, out) => fill(rt, out, NaN), {
+    const solve = solveFixedPoint(rt, N, D, (_z, out) => fill(rt, out, NaN), {
       name: 'forward',
       maxIterations: 20,
       tolerance: 1e-4,
     });
     await expect(solve).rejects.toThrow(SolverDivergedError);
     await expect(
-      broydenSolve(rt, N, D, (_z, out) => fill(rt, out, NaN), {
+      solveFixedPoint(rt, N, D, (_z, out) => fill(rt, out, NaN), {
         name: 'forward',
         maxIterations: 20,
         tolerance: 1e-4,
       }),
     ).rejects.toThrow(/forward fixed-point solve diverged at iteration 1.*became NaN or infinite/);
     await expect(
-      broydenSolve(rt, N, D, (_z, out) => fill(rt, out, Infinity), {
+      solveFixedPoint(rt, N, D, (_z, out) => fill(rt, out, Infinity), {
         name: 'backward',
         maxIterations: 20,
         tolerance: 1e-4,
@@ -161,7 +203,7 @@ describe('Broyden fixed-point solver (GPU)', () => {
   it('restarts from the best iterate after a residual jump, and still converges', async () => {
     const rt = await sharedRuntime();
     const map = misbehaving(rt, [7]);
-    const out = await broydenSolve(rt, N, D, map.phi, {
+    const out = await solveFixedPoint(rt, N, D, map.phi, {
       name: 'test',
       maxIterations: 100,
       tolerance: 1e-5,
@@ -176,13 +218,26 @@ describe('Broyden fixed-point solver (GPU)', () => {
     rt.allocator.assertNoLeaks();
   });
 
-  it(`calls a residual that keeps jumping above 1 diverging (after repeated restarts)`, async () => {
-    const rt = await sharedRuntime();
-    const map = misbehaving(rt, [7, 10, 13]);
-    await expect(
-      broydenSolve(rt, N, D, map.phi, { name: 'backward', maxIterations: 100, tolerance: 1e-7 }),
-    ).rejects.toThrow(/backward fixed-point solve diverged at iteration 12: .* kept growing/);
-    map.release();
-    rt.allocator.assertNoLeaks();
-  });
+  for (const method of METHODS) {
+    it(`${method}: after repeated restarts it stays on damped fixed-point iteration, and converges`, async () => {
+      const rt = await sharedRuntime();
+      const map = misbehaving(rt, [7, 10, 13]);
+      const out = await solveFixedPoint(rt, N, D, map.phi, {
+        name: 'backward',
+        method,
+        maxIterations: 400,
+        tolerance: 1e-4,
+      });
+      const z = (await rt.read(out.solution)) as Float32Array;
+      rt.release(out.solution);
+      map.release();
+      // Calls 7 and 10 are iterations 6 and 9 (call 1 is the first step from z = 0); the fallback
+      // starts after the second restart, so call 13 only dents a damped iterate.
+      expect(out.restarts).toBeGreaterThanOrEqual(DEFAULT_FALLBACK_AFTER);
+      expect(out.fallback).toBe(true);
+      expect(out.converged).toBe(true);
+      expect(relDiff(z, map.exact)).toBeLessThan(1e-3);
+      rt.allocator.assertNoLeaks();
+    });
+  }
 });
