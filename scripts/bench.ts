@@ -18,7 +18,7 @@ import { runScale } from './lib/bench-scale.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CITESEER = resolve(ROOT, '../shared/datasets/citeseer-planetoid');
-const SECTIONS: BenchSection[] = ['memory', 'paper', 'speed', 'deep', 'accuracy', 'kernels'];
+const SECTIONS: BenchSection[] = ['memory', 'paper', 'speed', 'deep', 'deq', 'accuracy', 'kernels'];
 
 function section(v: string): BenchSection {
   if (!(SECTIONS as string[]).includes(v))

@@ -63,6 +63,7 @@ const KEEP: u32 = 8u;
 const RESET: u32 = 9u;
 const RESTARTS: u32 = 10u;
 const FALLBACK: u32 = 11u;
+const ZZ_BEST: u32 = 12u;
 const A: u32 = 16u;
 const B: u32 = 16u + MMAX;
 const C: u32 = 16u + 2u * MMAX;
@@ -72,6 +73,10 @@ const LOG: u32 = 16u + 3u * MMAX + MMAX * MMAX;
 // A residual this many times the best so far means the model has gone bad (a ReLU kink crossed,
 // or f32 noise near the floor): restart from the best iterate with no history.
 const RESTART_FACTOR: f32 = 10.0;
+// An iterate this many times the best one's norm is running away — a linear map with an
+// eigenvalue past 1 (the adjoint solve at an unstable fixed point) grows without its relative
+// residual ever jumping — and is treated like a jump: back to the best iterate.
+const GROWTH_LIMIT: f32 = 1e3;
 // Below this |vᵀΔg| Broyden's update is skipped: its reciprocal would overflow f32.
 const TINY: f32 = 1e-30;
 // Logged in place of a residual computed from NaN or ∞ (a norm ratio is never negative).
@@ -132,7 +137,8 @@ var<workgroup> sums: array<f32, KMAX>;
 
 // rel = ‖Φ(z) − z‖ / min(‖Φ(z)‖, ‖z‖) — the smaller denominator bounds both usual definitions
 // (DEQ's /‖Φ(z)‖ and /‖z‖). Logs it; flags an improvement (KEEP) or a jump far above the best
-// (RESET, counted in RESTARTS; after fallback_after of them the solve stays damped); latches DONE
+// or a norm GROWTH_LIMIT × the best's (RESET, counted in RESTARTS; after fallback_after of them
+// the solve stays damped); latches DONE
 // once below the tolerance, after which STEP = 0 freezes the iterate so that iterations queued
 // before the CPU looks change nothing.
 fn control(s: u32) -> bool {
@@ -151,10 +157,12 @@ fn control(s: u32) -> bool {
     st_state(s + LOG + p.log_slot, rel);
     if (done == 0.0) {
       let best = ld_state(s + BEST);
-      if (rel < best) {
+      let runaway = sums[2] > GROWTH_LIMIT * GROWTH_LIMIT * ld_state(s + ZZ_BEST);
+      if (rel < best && !runaway) {
         st_state(s + BEST, rel);
+        st_state(s + ZZ_BEST, sums[2]);
         keep = 1.0;
-      } else if (rel > RESTART_FACTOR * best) {
+      } else if (rel > RESTART_FACTOR * best || runaway) {
         reset = 1.0;
         let restarts = ld_state(s + RESTARTS) + 1.0;
         st_state(s + RESTARTS, restarts);
@@ -169,7 +177,8 @@ fn control(s: u32) -> bool {
   st_state(s + KEEP, keep);
   st_state(s + RESET, reset);
   let now_done = ld_state(s + DONE);
-  let damped = reset != 0.0 || ld_state(s + FALLBACK) != 0.0;
+  // fallback_after = 0: damped fixed-point iteration from the start.
+  let damped = reset != 0.0 || ld_state(s + FALLBACK) != 0.0 || p.fallback_after <= 0.0;
   st_state(s + STEP, (1.0 - now_done) * select(1.0, p.damping, damped));
   // No model update once done, on a restart (the history is dropped) or when damped.
   return now_done != 0.0 || damped;

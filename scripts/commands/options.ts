@@ -7,6 +7,7 @@ import {
   FEATURE_PREPS,
   MODEL_KINDS,
   OP_KINDS,
+  SOLVER_METHODS,
   type ModelConfig,
 } from '../../src/models/config.ts';
 
@@ -58,7 +59,12 @@ export function addModelOptions(cmd: Command): Command {
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
     .option('--dropout <p>', 'shared dropout rate (plain: between layers)', realNumber(0, 1), 0.1)
-    .option('--input-dropout <p>', 'dropout on the input features while training', realNumber(0, 1), 0)
+    .option(
+      '--input-dropout <p>',
+      'dropout on the input features while training',
+      realNumber(0, 1),
+      0,
+    )
     .addOption(
       new Option('--features <prep>', 'node feature preprocessing')
         .choices([...FEATURE_PREPS])
@@ -78,6 +84,17 @@ export function addModelOptions(cmd: Command): Command {
       '--warmup-steps <S>',
       'deq: training steps of the weight-tied unrolled network before the solver (default 0)',
       wholeNumber(0),
+    )
+    .addOption(
+      new Option(
+        '--solver <method>',
+        'deq: fixed-point solver of both solves (default broyden)',
+      ).choices([...SOLVER_METHODS]),
+    )
+    .option(
+      '--jacobian-penalty <γ>',
+      'deq: Jacobian regularisation γ·‖∂F/∂Z‖²_F/(N·D), keeps the solves converging (default 0)',
+      realNumber(0),
     )
     .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
     .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
@@ -114,6 +131,8 @@ export interface ModelCliOptions {
   budgetMb?: number;
   tol?: number;
   warmupSteps?: number;
+  solver?: ModelConfig['solver'];
+  jacobianPenalty?: number;
 }
 
 /** The model configuration the options describe, for one model kind and depth. */
@@ -135,6 +154,8 @@ export function modelConfig(
     ...(o.features !== 'raw' ? { features: o.features } : {}),
     ...(o.tol !== undefined ? { tolerance: o.tol } : {}),
     ...(o.warmupSteps !== undefined ? { warmupSteps: o.warmupSteps } : {}),
+    ...(o.solver !== undefined ? { solver: o.solver } : {}),
+    ...(o.jacobianPenalty !== undefined ? { jacobianPenalty: o.jacobianPenalty } : {}),
   };
 }
 

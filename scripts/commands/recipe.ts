@@ -19,6 +19,8 @@ export function recipeOptions(r: Recipe): Record<string, unknown> {
     ['features', m.features],
     ['tol', m.tolerance],
     ['warmupSteps', m.warmupSteps],
+    ['solver', m.solver],
+    ['jacobianPenalty', m.jacobianPenalty],
     ['epochs', t.epochs],
     ['lr', t.lr],
     ['weightDecay', t.weightDecay],

@@ -2,6 +2,8 @@
 // target and the measured value beside it.
 import type { BenchResult, MemoryRow } from '../../src/headless/bench.ts';
 import { formatBytes } from '../../src/util/format.ts';
+import { deqTargetChecks, renderDeq } from './bench-deq-report.ts';
+import { table } from './markdown-table.ts';
 
 export const START = '<!-- bench:start -->';
 export const END = '<!-- bench:end -->';
@@ -123,6 +125,7 @@ export function targetChecks(r: BenchResult): TargetCheck[] {
       met: r.deep.status === 'ok',
     });
   }
+  out.push(...deqTargetChecks(r));
   return out;
 }
 
@@ -135,14 +138,6 @@ export function speedRatios(r: BenchResult): { layers: number; channels: number;
     if (res) out.push({ layers: rev.layers, channels: rev.channels, ratio: rev.ms / res.ms });
   }
   return out;
-}
-
-function table(head: string[], rows: (string | number)[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
 }
 
 export function renderResults(r: BenchResult, file: string): string {
@@ -247,20 +242,23 @@ export function renderResults(r: BenchResult, file: string): string {
       "For deq the encode time includes the solver's stopping-test read-backs (every 4 iterations), so it is most of the step.",
     );
   }
+  lines.push(...renderDeq(r));
   if (r.accuracy.length) {
+    const pm = (m: { mean: number; std: number }) =>
+      `${(100 * m.mean).toFixed(1)} ± ${(100 * m.std).toFixed(1)} %`;
     lines.push(
       '',
-      '**Accuracy** (best-validation epoch; test metric beside it)',
+      `**Accuracy** (each seed's best-validation epoch; mean ± sample std over seeds ${r.accuracy[0].seeds.join(', ')})`,
       '',
       table(
-        ['dataset', 'model', 'L × D', 'epochs', 'valid', 'test', 'time'],
+        ['dataset', 'model', 'L × D', 'epochs', 'valid', 'test', 'time per run'],
         r.accuracy.map((x) => [
           x.dataset,
           `${x.model} ${x.op}`,
           `${x.layers} × ${x.channels}`,
           x.epochs,
-          pct(x.best.valid),
-          pct(x.best.test),
+          pm(x.valid),
+          pm(x.test),
           `${x.seconds.toFixed(0)} s`,
         ]),
       ),

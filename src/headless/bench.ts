@@ -10,7 +10,10 @@ import { availableModels } from '../models/index';
 import { measureStep, type StepMeasurement } from '../train/measure';
 import { timeSteps, type StepTiming } from '../train/timing';
 import { trainData } from '../train/train-data';
-import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
+import { RECIPES } from '../train/recipes';
+import { summarizeSeeds, type MeanStd } from '../train/seeds';
+import { DEFAULT_TRAIN, Trainer, type TrainOptions } from '../train/trainer';
+import { benchDeq, DEQ_SIZES, type DeqBenchResult } from './bench-deq';
 import { benchKernels, type KernelBenchResult } from './bench-kernels';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './main';
@@ -24,7 +27,7 @@ export interface BenchArgs {
   sections?: BenchSection[];
 }
 
-export type BenchSection = 'memory' | 'paper' | 'speed' | 'deep' | 'accuracy' | 'kernels';
+export type BenchSection = 'memory' | 'paper' | 'speed' | 'deep' | 'deq' | 'accuracy' | 'kernels';
 
 export interface MemoryRow extends StepMeasurement {
   dataset: string;
@@ -48,9 +51,16 @@ export interface AccuracyRow {
   channels: number;
   epochs: number;
   metric: string;
-  best: { epoch: number; valid: number; test: number };
+  /** Each seed's run scored at its best-validation epoch; mean ± std over them. */
+  seeds: number[];
+  valid: MeanStd;
+  test: MeanStd;
+  /** Seconds per run. */
   seconds: number;
 }
+
+/** Seeds of every accuracy run: single-seed figures move by a point or more. */
+const ACCURACY_SEEDS = [0, 1, 2];
 
 export interface BenchResult {
   adapter: AdapterSummary;
@@ -67,6 +77,7 @@ export interface BenchResult {
   } | null;
   speed: SpeedRow[];
   deep: StepMeasurement | null;
+  deq: DeqBenchResult | null;
   accuracy: AccuracyRow[];
   kernels: KernelBenchResult | null;
 }
@@ -131,6 +142,7 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
     paper: null,
     speed: [],
     deep: null,
+    deq: null,
     accuracy: [],
     kernels: null,
   };
@@ -205,6 +217,8 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
     result.deep = await measureStep(citationData, cfg, { seed: 0, budgetBytes: null });
   }
 
+  if (want('deq') && args.models.includes('deq')) result.deq = await benchDeq(DEQ_SIZES, progress);
+
   if (want('accuracy')) {
     const runs: {
       dataset: string;
@@ -213,6 +227,7 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
       epochs: number;
       lr: number;
       wd: number;
+      train?: Partial<TrainOptions>;
     }[] = [
       {
         dataset: 'citation',
@@ -240,6 +255,16 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
         lr: 0.01,
         wd: 5e-4,
       });
+      const kipf = RECIPES['planetoid-gcn'];
+      runs.push({
+        dataset: 'CiteSeer (public split), recipe planetoid-gcn',
+        ref: args.citeseer,
+        cfg: kipf.model,
+        epochs: kipf.train.epochs,
+        lr: kipf.train.lr,
+        wd: kipf.train.weightDecay,
+        train: kipf.train,
+      });
     }
     for (const [i, r] of runs.entries()) {
       say(`accuracy ${r.dataset}`, i, runs.length);
@@ -249,9 +274,14 @@ export async function runBench(args: BenchArgs, progress: ProgressFn): Promise<B
           ds,
           r.dataset,
           { ...base('gcn', 64), model: 'rev', ...r.cfg },
-          r.epochs,
-          r.lr,
-          r.wd,
+          {
+            ...DEFAULT_TRAIN,
+            ...r.train,
+            epochs: r.epochs,
+            lr: r.lr,
+            weightDecay: r.wd,
+            evalEvery: 1,
+          },
         ),
       );
     }
@@ -279,34 +309,32 @@ async function accuracyRun(
   ds: LoadedDataset,
   name: string,
   model: ModelConfig,
-  epochs: number,
-  lr: number,
-  weightDecay: number,
+  opts: TrainOptions,
 ): Promise<AccuracyRow> {
-  const rt = await GpuRuntime.create();
-  try {
-    const t0 = performance.now();
-    const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed: 0 }), model, {
-      ...DEFAULT_TRAIN,
-      epochs,
-      lr,
-      weightDecay,
-      evalEvery: 1,
-    });
-    const r = await trainer.run();
-    trainer.release();
-    return {
-      dataset: name,
-      model: model.model,
-      op: model.op,
-      layers: model.layers,
-      channels: model.channels,
-      epochs,
-      metric: ds.manifest.metric,
-      best: r.best,
-      seconds: (performance.now() - t0) / 1000,
-    };
-  } finally {
-    rt.destroy();
+  const runs: { seed: number; best: { valid: number; test: number } }[] = [];
+  const t0 = performance.now();
+  for (const seed of ACCURACY_SEEDS) {
+    const rt = await GpuRuntime.create();
+    try {
+      const trainer = new Trainer(rt, trainData(ds, { parts: 1, seed }), model, { ...opts, seed });
+      runs.push({ seed, best: (await trainer.run()).best });
+      trainer.release();
+    } finally {
+      rt.destroy();
+    }
   }
+  const s = summarizeSeeds(runs);
+  return {
+    dataset: name,
+    model: model.model,
+    op: model.op,
+    layers: model.layers,
+    channels: model.channels,
+    epochs: opts.epochs,
+    metric: ds.manifest.metric,
+    seeds: s.seeds,
+    valid: s.valid,
+    test: s.test,
+    seconds: (performance.now() - t0) / 1000 / runs.length,
+  };
 }

@@ -37,7 +37,10 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
       ),
     );
   }
-  return { runs, summary: summarizeSeeds(runs.map((r) => ({ seed: r.config.seed, best: r.best }))) };
+  return {
+    runs,
+    summary: summarizeSeeds(runs.map((r) => ({ seed: r.config.seed, best: r.best }))),
+  };
 }
 
 async function trainOnce(args: TrainArgs, progress: ProgressFn) {

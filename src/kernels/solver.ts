@@ -37,6 +37,8 @@ export const SOLVER_STATE = {
   restarts: 10,
   /** 1 once the solve has fallen back to damped fixed-point iteration for good. */
   fallback: 11,
+  /** ‖z‖² of the best iterate. */
+  zzBest: 12,
   /** Broyden's UᵀΔx, VᵀΔg and step coefficients (Anderson's mixing weights in `c`). */
   a: 16,
   b: 16 + MAX_HISTORY,
@@ -72,6 +74,7 @@ export function initialSolverState(window: number): Float32Array {
   const s = new Float32Array(SOLVER_STATE.log + window);
   s[SOLVER_STATE.step] = 1;
   s[SOLVER_STATE.best] = 3.4e38;
+  s[SOLVER_STATE.zzBest] = 3.4e38;
   return s;
 }
 

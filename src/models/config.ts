@@ -31,14 +31,26 @@ export interface ModelConfig {
   tolerance?: number;
   /** deq: training steps of the weight-tied unrolled network before the solver takes over. */
   warmupSteps?: number;
+  /** deq: the fixed-point solver of both solves. */
+  solver?: SolverMethod;
+  /** deq: γ of the Jacobian regularisation γ·‖∂F/∂Z‖²_F / (N·D) (Bai et al. 2021); 0 = off. */
+  jacobianPenalty?: number;
   /** Dropout on the input features during training (Kipf's GCN drops them too); default 0. */
   inputDropout?: number;
   /** Feature preprocessing; default 'raw'. Part of the model: its weights expect these inputs. */
   features?: FeaturePrep;
 }
 
+export const SOLVER_METHODS = ['broyden', 'anderson'] as const;
+export type SolverMethod = (typeof SOLVER_METHODS)[number];
+
 /** deq's settings when the configuration leaves them out. */
-export const DEQ_DEFAULTS = { tolerance: 1e-4, warmupSteps: 0 } as const;
+export const DEQ_DEFAULTS = {
+  tolerance: 1e-4,
+  warmupSteps: 0,
+  solver: 'broyden',
+  jacobianPenalty: 0,
+} as const satisfies Record<string, number | SolverMethod>;
 
 /** What the data tells the model: input and output sizes. */
 export interface DataShape {
@@ -117,10 +129,19 @@ export function configProblems(cfg: ModelConfig): string[] {
   if (cfg.tolerance !== undefined && !(cfg.tolerance > 0 && cfg.tolerance < 1)) {
     out.push(`The solver tolerance must be a number between 0 and 1 (got ${cfg.tolerance}).`);
   }
+  if (cfg.solver !== undefined && !(SOLVER_METHODS as readonly string[]).includes(cfg.solver))
+    out.push(`Unknown solver "${cfg.solver}" (use ${SOLVER_METHODS.join(' or ')}).`);
+  if (
+    cfg.jacobianPenalty !== undefined &&
+    !(cfg.jacobianPenalty >= 0 && Number.isFinite(cfg.jacobianPenalty))
+  )
+    out.push(`The Jacobian penalty must be a number ≥ 0 (got ${cfg.jacobianPenalty}).`);
   if (cfg.inputDropout !== undefined && !(cfg.inputDropout >= 0 && cfg.inputDropout < 1))
     out.push(`Input dropout must be in [0, 1) (got ${cfg.inputDropout}).`);
   if (cfg.features !== undefined && !(FEATURE_PREPS as readonly string[]).includes(cfg.features))
-    out.push(`Unknown feature preprocessing "${cfg.features}" (use ${FEATURE_PREPS.join(' or ')}).`);
+    out.push(
+      `Unknown feature preprocessing "${cfg.features}" (use ${FEATURE_PREPS.join(' or ')}).`,
+    );
   if (isPlain(cfg.model) && (OP_KINDS as readonly string[]).includes(cfg.op)) {
     if (!PLAIN_OPS.includes(cfg.op))
       out.push(

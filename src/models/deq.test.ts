@@ -23,6 +23,7 @@ import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { configProblems, DEFAULT_MODEL, type ModelConfig } from './config';
 import { DeqNetwork, WARMUP_DEPTH } from './deq';
+import { JACOBIAN_STEP, jacobianProbeSeed } from './deq-adjoint';
 import { SolverDivergedError } from './solvers/fixed-point';
 
 const CASES: {
@@ -192,6 +193,32 @@ describe('DEQ implicit gradients', () => {
       });
       expect(Math.abs(gpu.loss - ref.loss) / Math.abs(ref.loss)).toBeLessThanOrEqual(1e-5);
       expect([...ref.grads.keys()].sort()).toEqual([...gpu.grads.keys()].sort());
+      const worst = worstGradError(ref.grads, gpu.grads);
+      expect(worst.err, worst.name).toBeLessThanOrEqual(1e-4);
+    });
+  }
+});
+
+describe('DEQ Jacobian regularisation', () => {
+  for (const c of [CASES[0], CASES[2]]) {
+    it(`${c.name}, γ = 1: every gradient (task loss + penalty) within 1e-4 of the float64 reference`, async () => {
+      const sub = randomSubgraph(c.graph);
+      const cfg = { ...BASE, ...c.cfg, jacobianPenalty: 1 } as ModelConfig;
+      const gpu = await gpuStep(sub, cfg);
+      const ref = deqReferenceStep(sub, cfg, gpu.weights, gpu.shapes, {
+        dropout: cfg.dropout,
+        seed: DROPOUT_SEED,
+        jacobian: { gamma: 1, h: JACOBIAN_STEP, seed: jacobianProbeSeed(DROPOUT_SEED) },
+      });
+      expect(Math.abs(gpu.loss - ref.loss) / Math.abs(ref.loss)).toBeLessThanOrEqual(1e-5);
+      // The GPU reports ‖J ε‖²/(N·D) = penalty / γ from its own finite difference in f32.
+      expect(Math.abs(gpu.solver!.jacobian! - ref.penalty!) / ref.penalty!).toBeLessThan(1e-3);
+      const plain = deqReferenceStep(sub, { ...cfg, jacobianPenalty: 0 }, gpu.weights, gpu.shapes, {
+        dropout: cfg.dropout,
+        seed: DROPOUT_SEED,
+      });
+      // The penalty moves the gradients (else this test would not test it).
+      expect(worstGradError(ref.grads, plain.grads).err).toBeGreaterThan(1e-3);
       const worst = worstGradError(ref.grads, gpu.grads);
       expect(worst.err, worst.name).toBeLessThanOrEqual(1e-4);
     });

@@ -8,7 +8,7 @@
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import type { MemoryTag } from '../gpu/memory-tags';
-import { axpy, scale } from '../kernels/elementwise';
+import { scale } from '../kernels/elementwise';
 import type { StepContext } from '../nn/context';
 import { GcnOp } from '../nn/ops/gcn';
 import { GenOp } from '../nn/ops/gen';
@@ -21,6 +21,7 @@ import { assertValidConfig, DEQ_DEFAULTS, type DataShape, type ModelConfig } fro
 import { DeqBlock } from './deq-block';
 import { EdgeEncoder, NodeEncoder } from './encoders';
 import type { LossFn, Model, SolverStats, StepResult } from './model';
+import { adjointStep, JACOBIAN_STEP } from './deq-adjoint';
 import { solveFixedPoint, type SolveOutcome } from './solvers/fixed-point';
 
 /**
@@ -49,6 +50,8 @@ export class DeqNetwork implements Model {
   readonly head: PreActBlock;
   readonly tolerance: number;
   readonly warmupSteps: number;
+  /** γ of the Jacobian regularisation (0: none). */
+  readonly jacobianPenalty: number;
   /** Training steps taken (the warm-up counts them). */
   steps = 0;
   /** The most recent solves, inference included, with their residual traces. */
@@ -67,6 +70,7 @@ export class DeqNetwork implements Model {
     if (config.model !== 'deq') throw new Error(`DeqNetwork builds deq, not ${config.model}.`);
     this.tolerance = config.tolerance ?? DEQ_DEFAULTS.tolerance;
     this.warmupSteps = config.warmupSteps ?? DEQ_DEFAULTS.warmupSteps;
+    this.jacobianPenalty = config.jacobianPenalty ?? DEQ_DEFAULTS.jacobianPenalty;
     const D = config.channels;
     this.store = new ParamStore(rt, seed);
     // Declared first, so the adjoint solve's gradient sink only needs to span the block.
@@ -131,15 +135,32 @@ export class DeqNetwork implements Model {
         let dz: Tensor;
         ({ loss, dz } = this.headStep(ctx, z, lossFn));
         owned.push(dz);
-        const bwd = await this.adjointStep(ctx, z, x, dz);
+        const bwd = await adjointStep(
+          ctx,
+          this.block,
+          this.store,
+          { z, x, dz },
+          {
+            solve: this.solveOptions(),
+            jacobianPenalty: this.jacobianPenalty,
+          },
+        );
+        this.lastSolves.backward = summary(bwd.solve);
         dx = bwd.dx;
+        rt.release(bwd.solve.solution);
         solver = {
           forwardIterations: fwd.iterations,
           forwardResidual: fwd.residual,
           backwardIterations: bwd.solve.iterations,
           backwardResidual: bwd.solve.residual,
           converged: fwd.converged && bwd.solve.converged,
+          fallbacks: Number(fwd.fallback) + Number(bwd.solve.fallback),
         };
+        if (bwd.probeSq) {
+          const sq = await rt.readScalar(bwd.probeSq);
+          rt.release(bwd.probeSq);
+          solver.jacobian = sq / (z.numel * JACOBIAN_STEP ** 2);
+        }
       }
       owned.push(dx);
       rt.allocator.setPhase('encode backward');
@@ -199,15 +220,18 @@ export class DeqNetwork implements Model {
       ctx.graph.numNodes,
       this.config.channels,
       (z, o) => this.block.forward(ctx, z, x, o, false),
-      {
-        name: 'forward',
-        maxIterations: this.config.layers,
-        tolerance: this.tolerance,
-        resultTag: 'activations',
-      },
+      { ...this.solveOptions(), name: 'forward', resultTag: 'activations' },
     );
     this.lastSolves.forward = summary(out);
     return out;
+  }
+
+  private solveOptions() {
+    return {
+      maxIterations: this.config.layers,
+      tolerance: this.tolerance,
+      method: this.config.solver ?? DEQ_DEFAULTS.solver,
+    };
   }
 
   /** Logits, loss and dL/dZ from the head at z. */
@@ -222,68 +246,6 @@ export class DeqNetwork implements Model {
     this.head.backward(ctx, z, saved, dlogits, dz, false);
     rt.release(logits, dlogits);
     return { loss, dz };
-  }
-
-  /**
-   * Solves g = (∂F/∂Z*)ᵀ·g + dL/dZ*, then one product of F at Z* with g gives the parameter
-   * gradients and dL/dX. Returns dL/dX (the caller releases it).
-   */
-  private async adjointStep(
-    ctx: StepContext,
-    z: Tensor,
-    x: Tensor,
-    dz: Tensor,
-  ): Promise<{ dx: Tensor; solve: SolveOutcome }> {
-    const { rt } = ctx;
-    const N = ctx.graph.numNodes;
-    const D = this.config.channels;
-    rt.allocator.setPhase('backward: F at the fixed point');
-    const scratch = rt.tensor(N, D, 'workspace', { label: 'deq.F(Z*)' });
-    const saved = this.block.forward(ctx, z, x, scratch, true)!;
-    rt.release(scratch);
-    let solve: SolveOutcome;
-    // The solve's products must not touch the real gradients: their parameter parts go to a sink
-    // (only the final product counts), and GEN's edge-feature gradient is switched off.
-    const edgeGrad = ctx.edgeEmbeddingGrad;
-    const restore = this.sinkBlockGrads(rt);
-    ctx.edgeEmbeddingGrad = null;
-    try {
-      solve = await solveFixedPoint(
-        rt,
-        N,
-        D,
-        (g, out) => {
-          this.block.vjp(ctx, z, saved, g, out, null, false);
-          axpy(rt, 1, dz, out);
-        },
-        { name: 'backward', maxIterations: this.config.layers, tolerance: this.tolerance },
-      );
-    } catch (e) {
-      this.block.release(ctx, saved);
-      throw e;
-    } finally {
-      restore();
-      ctx.edgeEmbeddingGrad = edgeGrad;
-    }
-    this.lastSolves.backward = summary(solve);
-    rt.allocator.setPhase('backward: parameter gradients');
-    const dx = rt.tensor(N, D, 'activations', { label: 'dL/dX' });
-    const dzIgnored = rt.tensor(N, D, 'workspace', { label: 'deq.dZ (unused)' });
-    this.block.vjp(ctx, z, saved, solve.solution, dzIgnored, { t: dx, accumulate: false }, true);
-    rt.release(saved.a, saved.act, saved.c, dzIgnored, solve.solution);
-    return { dx, solve };
-  }
-
-  /** Points the block's parameter gradients at a scratch buffer; returns the undo. */
-  private sinkBlockGrads(rt: GpuRuntime): () => void {
-    const flat = this.store.flat;
-    const span = Math.max(...this.block.params.map((p) => p.offset + p.numel));
-    const sink = rt.tensor(1, span, 'workspace', { label: 'deq adjoint gradient sink' });
-    for (const p of this.block.params) p.bind({ ...flat, grad: sink });
-    return () => {
-      for (const p of this.block.params) p.bind(this.store.flat);
-      rt.release(sink);
-    };
   }
 
   /**

@@ -17,6 +17,10 @@ export interface SolverStats {
   backwardResidual: number;
   /** Both solves reached the tolerance within the iteration cap. */
   converged: boolean;
+  /** Solves (of the two) that fell back to damped fixed-point iteration. */
+  fallbacks: number;
+  /** With the Jacobian penalty: the probe's estimate of ‖∂F/∂Z(Z*)‖²_F / (N·D). */
+  jacobian?: number;
 }
 
 export interface StepResult {

@@ -36,6 +36,12 @@ export interface StepContext {
   edgeEmbedding: Tensor | null;
   /** Gradient of edgeEmbedding, accumulated over every layer. */
   edgeEmbeddingGrad: Tensor | null;
+  /**
+   * false: backward passes need only input gradients (DEQ's adjoint solve takes one product per
+   * iteration and wants no parameter gradients from them); operators may skip their parameter
+   * gradients. Absent or true: parameter gradients accumulate as usual.
+   */
+  paramGrads?: boolean;
 }
 
 export function stepContext(

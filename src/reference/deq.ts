@@ -16,6 +16,11 @@ export interface DeqRefOptions {
   /** Relative residual ‖F(Z) − Z‖ / ‖F(Z)‖ both solves must reach (default 1e-13). */
   tolerance?: number;
   maxIterations?: number;
+  /**
+   * The Jacobian penalty γ·‖F(Z* + hε) − F(Z*)‖² / (N·D·h²) with ε = mask − 1 of the dropout
+   * hash at p = ½ and `seed` (src/models/deq-adjoint.ts), Z* held fixed.
+   */
+  jacobian?: { gamma: number; h: number; seed: number };
 }
 
 export interface RefSolve {
@@ -31,6 +36,8 @@ export interface DeqRefResult {
   backward: RefSolve;
   /** The encoded input X (N×D). */
   x: Float64Array;
+  /** The Jacobian penalty's value, when asked for. */
+  penalty?: number;
 }
 
 /** The network's pieces, each recorded on whichever tape the caller passes. */
@@ -270,12 +277,70 @@ export function deqReferenceStep(
   );
   const last = vjp(backward.z);
   addInto(grads, last.vars);
+  const penalty = opts.jacobian
+    ? jacobianPenalty(ref, forward.z, x.data, edgeData, opts.jacobian)
+    : null;
+  if (penalty) {
+    addInto(grads, penalty.vars);
+    for (let i = 0; i < n; i++) last.dx[i] += penalty.dx[i];
+    if (last.dEdges && penalty.dEdges)
+      for (let i = 0; i < last.dEdges.length; i++) last.dEdges[i] += penalty.dEdges[i];
+  }
 
   let seed = dotConst(encTape, x, last.dx);
   if (edges && last.dEdges) seed = encTape.add(seed, dotConst(encTape, edges, last.dEdges));
   encTape.backward(seed);
   addInto(grads, enc.vars);
-  return { loss: loss.data[0], grads, forward, backward, x: Float64Array.from(x.data) };
+  return {
+    loss: loss.data[0],
+    grads,
+    forward,
+    backward,
+    x: Float64Array.from(x.data),
+    ...(penalty ? { penalty: penalty.value } : {}),
+  };
+}
+
+/** The finite-difference Jacobian penalty at a fixed Z*, its value and its gradients. */
+function jacobianPenalty(
+  ref: DeqReference,
+  z: Float64Array,
+  x: Float64Array,
+  edgeData: Float64Array | null,
+  o: { gamma: number; h: number; seed: number },
+) {
+  const n = ref.N * ref.D;
+  const eps = dropoutMaskRef(ref.N, ref.D, { seed: o.seed, p: 0.5 }).map((v) => v - 1);
+  const tape = new Tape();
+  const p = ref.params(tape);
+  const xv = ref.leaf(tape, x);
+  const ev = edgeData ? tape.leaf(edgeData.length / ref.D, ref.D, edgeData) : null;
+  const fh = ref.block(
+    tape,
+    p.P,
+    ref.leaf(
+      tape,
+      z.map((v, i) => v + o.h * eps[i]),
+    ),
+    xv,
+    ev,
+  );
+  const f0 = ref.block(tape, p.P, ref.leaf(tape, z), xv, ev);
+  const d = fh.data.map((v, i) => v - f0.data[i]);
+  // R = γ‖d‖²/(n h²): seeding with its gradient r = 2γ d/(n h²) at d differentiates R exactly.
+  const r = d.map((v) => (2 * o.gamma * v) / (n * o.h * o.h));
+  tape.backward(
+    tape.add(
+      dotConst(tape, fh, r),
+      dotConst(
+        tape,
+        f0,
+        r.map((v) => -v),
+      ),
+    ),
+  );
+  const value = (o.gamma * d.reduce((t, v) => t + v * v, 0)) / (n * o.h * o.h);
+  return { value, vars: p.vars, dx: xv.grad, dEdges: ev?.grad ?? null };
 }
 
 /** The loss at the converged fixed point only: what finite differences differentiate. */

@@ -22,6 +22,7 @@ export interface FixedPointRefResult {
 }
 
 const RESTART_FACTOR = 10;
+const GROWTH_LIMIT = 1e3;
 const TINY = 1e-30;
 
 const dot = (a: Float64Array, b: Float64Array) => a.reduce((s, v, i) => s + v * b[i], 0);
@@ -44,6 +45,7 @@ export function fixedPointRef(
   let best = Float64Array.from(z);
   let gBest = Float64Array.from(gPrev);
   let bestRel = 3.4e38;
+  let zzBest = 3.4e38;
   let restarts = 0;
   let fallback = false;
   const trace: number[] = [];
@@ -55,15 +57,18 @@ export function fixedPointRef(
     trace.push(rel);
     let keep = false;
     let reset = false;
-    if (rel < bestRel) {
+    const zz = dot(z, z);
+    const runaway = zz > GROWTH_LIMIT * GROWTH_LIMIT * zzBest;
+    if (rel < bestRel && !runaway) {
       bestRel = rel;
+      zzBest = zz;
       keep = true;
-    } else if (rel > RESTART_FACTOR * bestRel) {
+    } else if (rel > RESTART_FACTOR * bestRel || runaway) {
       reset = true;
       if (++restarts >= o.fallbackAfter) fallback = true;
     }
     const done = rel < o.tolerance;
-    const damped = reset || fallback;
+    const damped = reset || fallback || o.fallbackAfter <= 0;
     const idle = done || damped;
     const slot = (n - 1) % m;
     let dir: Float64Array;

@@ -44,6 +44,10 @@ export interface EpochSolverStats {
   backwardResidual: number;
   /** Steps whose solves did not reach the tolerance within the cap. */
   unconverged: number;
+  /** Solves that fell back to damped fixed-point iteration. */
+  fallbacks: number;
+  /** With the Jacobian penalty: the mean estimate of ‖∂F/∂Z‖²_F / (N·D). */
+  jacobian?: number;
 }
 
 function summarizeSolves(solves: SolverStats[]): EpochSolverStats | null {
@@ -57,6 +61,8 @@ function summarizeSolves(solves: SolverStats[]): EpochSolverStats | null {
     forwardResidual: worst((s) => s.forwardResidual),
     backwardResidual: worst((s) => s.backwardResidual),
     unconverged: solves.filter((s) => !s.converged).length,
+    fallbacks: solves.reduce((t, s) => t + s.fallbacks, 0),
+    ...(solves[0].jacobian !== undefined ? { jacobian: mean((s) => s.jacobian ?? NaN) } : {}),
   };
 }
 

@@ -240,4 +240,26 @@ describe('fixed-point solvers (GPU)', () => {
       rt.allocator.assertNoLeaks();
     });
   }
+
+  it('an iterate that runs away (Φ(z) = 2z + b under damped iteration) goes back to the best one instead of overflowing', async () => {
+    const rt = await sharedRuntime();
+    const b = rt.upload(randomArray(N * D, 4, -1, 1), N, D, 'workspace', { label: 'test b' });
+    const phi = (z: Tensor, out: Tensor) => {
+      scale(rt, 2, z, out);
+      add(rt, out, b, out);
+    };
+    const out = await solveFixedPoint(rt, N, D, phi, {
+      name: 'backward',
+      maxIterations: 120,
+      tolerance: 1e-6,
+      fallbackAfter: 0,
+    });
+    const z = (await rt.read(out.solution)) as Float32Array;
+    rt.release(out.solution, b);
+    expect(out.converged).toBe(false);
+    expect(out.restarts).toBeGreaterThan(0);
+    expect(out.trace.every(Number.isFinite)).toBe(true);
+    expect(z.every(Number.isFinite)).toBe(true);
+    rt.allocator.assertNoLeaks();
+  });
 });

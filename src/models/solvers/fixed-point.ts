@@ -9,7 +9,9 @@
 //
 // Robustness. No line search (as in the DEQ solvers): the best iterate is kept, and a residual
 // that jumps above 10× the best — a bad secant model after crossing a ReLU kink, or f32 noise near
-// the floor — restarts from the best iterate with the history dropped and a damped step
+// the floor — or an iterate whose norm has grown 1000× past the best one's (a map that expands
+// along some direction, where the relative residual stays flat while the iterate runs away)
+// restarts from the best iterate with the history dropped and a damped step
 // z ← z + damping·(Φ(z) − z). After `fallbackAfter` restarts the solve stays on that damped
 // fixed-point iteration (Krasnosel'skii–Mann), which converges where plain iteration cycles
 // (eigenvalues of ∂Φ/∂z left of 1). A solve that still does not reach the tolerance returns its
@@ -59,7 +61,7 @@ export interface SolveOptions {
   checkEvery?: number;
   /** Step factor of the damped fixed-point fallback (0 < damping ≤ 1). */
   damping?: number;
-  /** Restarts after which the solve stays on damped fixed-point iteration. */
+  /** Restarts after which the solve stays on damped fixed-point iteration (0: from the start). */
   fallbackAfter?: number;
   /** Tag of the returned solution. */
   resultTag?: MemoryTag;

@@ -60,8 +60,10 @@ export class GcnOp implements FeatureInputOperator {
     const { rt } = ctx;
     const dxw = rt.tensor(dout.rows, this.outDim, 'workspace', { label: 'gcn.dxw' });
     spmm(rt, ctx.graph.adjacency('gcn').aT, dout, dxw);
-    featuresTransposeTimes(rt, x, dxw, this.weight.grad, { accumulate: true });
-    columnSum(rt, dout, this.bias.grad, { accumulate: true });
+    if (ctx.paramGrads !== false) {
+      featuresTransposeTimes(rt, x, dxw, this.weight.grad, { accumulate: true });
+      columnSum(rt, dout, this.bias.grad, { accumulate: true });
+    }
     return dxw;
   }
 

@@ -49,6 +49,7 @@ export class LinearOp implements Operator {
 
   /** Parameter gradients only: the encoders have no input gradient to pass on. */
   backwardParams(ctx: StepContext, x: Tensor, dout: Tensor): void {
+    if (ctx.paramGrads === false) return;
     matmulTransA(ctx.rt, x, dout, this.weight.grad, { accumulate: true });
     columnSum(ctx.rt, dout, this.bias.grad, { accumulate: true });
   }

@@ -79,9 +79,11 @@ export class SageOp implements FeatureInputOperator {
   ): void {
     const { rt } = ctx;
     const [mean] = saved.tensors;
-    matmulTransA(rt, x, dout, this.root.grad, { accumulate: true });
-    matmulTransA(rt, mean, dout, this.neigh.grad, { accumulate: true });
-    columnSum(rt, dout, this.bias.grad, { accumulate: true });
+    if (ctx.paramGrads !== false) {
+      matmulTransA(rt, x, dout, this.root.grad, { accumulate: true });
+      matmulTransA(rt, mean, dout, this.neigh.grad, { accumulate: true });
+      columnSum(rt, dout, this.bias.grad, { accumulate: true });
+    }
     const dmean = rt.tensor(x.rows, this.inDim, 'workspace', { label: 'sage.dmean' });
     matmulTransB(rt, dout, this.neigh.value, dmean);
     matmulTransB(rt, dout, this.root.value, dx, { accumulate });

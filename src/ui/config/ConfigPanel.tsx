@@ -1,8 +1,10 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
 import {
+  DEQ_DEFAULTS,
   isReversible,
   MODEL_KINDS,
   OP_KINDS,
+  SOLVER_METHODS,
   type ModelConfig,
   type ModelKind,
 } from '../../models/config';
@@ -128,6 +130,30 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
                 onChange={(v) => setModel({ warmupSteps: v ?? undefined })}
                 problems={at('warmup')}
                 testId="warmup-input"
+              />
+            </div>
+          )}
+          {m.model === 'deq' && (
+            <div className="row">
+              <Select
+                label="Solver"
+                value={m.solver ?? DEQ_DEFAULTS.solver}
+                options={SOLVER_METHODS}
+                words={{ broyden: 'Broyden (the DEQ papers’)', anderson: 'Anderson' }}
+                onChange={(solver) => setModel({ solver })}
+                testId="solver-select"
+              />
+              <NumberField
+                label="Jacobian penalty γ"
+                value={m.jacobianPenalty ?? null}
+                allowEmpty
+                min={0}
+                step={0.1}
+                placeholder="0: off"
+                hint="keeps the fixed-point map contractive as it trains"
+                onChange={(v) => setModel({ jacobianPenalty: v ?? undefined })}
+                problems={at('jacobian')}
+                testId="jacobian-input"
               />
             </div>
           )}

@@ -115,6 +115,7 @@ export type ProblemField =
   | 'seed'
   | 'budget'
   | 'inputDropout'
+  | 'jacobian'
   | 'regularisation'
   | 'repeats'
   | 'sweep';
@@ -132,6 +133,7 @@ function fieldOf(text: string): ProblemField {
   if (text.startsWith('Channels')) return 'channels';
   if (text.startsWith('Dropout')) return 'dropout';
   if (text.startsWith('Input dropout')) return 'inputDropout';
+  if (text.startsWith('The Jacobian penalty')) return 'jacobian';
   if (text.startsWith('Unknown model')) return 'model';
   if (text.startsWith('Unknown operator')) return 'op';
   if (/groups/.test(text)) return 'groups';

@@ -8,6 +8,7 @@ import {
   FEATURE_PREPS,
   MODEL_KINDS,
   OP_KINDS,
+  SOLVER_METHODS,
   type ModelConfig,
 } from '../../models/config';
 import { isRecipeName, RECIPE_NAMES } from '../../train/recipes';
@@ -40,10 +41,13 @@ const CHOICES: Record<string, readonly string[]> = {
 const HIDDEN_MODEL_KEYS = new Set(['policy']);
 
 /** Optional numeric model fields (deq's solver settings): in the address only when set. */
-const OPTIONAL_MODEL_NUMBERS = ['tolerance', 'warmupSteps', 'inputDropout'];
+const OPTIONAL_MODEL_NUMBERS = ['tolerance', 'warmupSteps', 'jacobianPenalty', 'inputDropout'];
 
 /** Optional word-valued model fields: in the address only when set. */
-const OPTIONAL_MODEL_CHOICES: Record<string, readonly string[]> = { features: FEATURE_PREPS };
+const OPTIONAL_MODEL_CHOICES: Record<string, readonly string[]> = {
+  features: FEATURE_PREPS,
+  solver: SOLVER_METHODS,
+};
 
 /** Optional run fields (absent: their defaults). */
 const OPTIONAL_RUN_NUMBERS = ['weightDecay', 'clip', 'patience', 'evalParts', 'repeats'] as const;
