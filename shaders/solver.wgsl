@@ -10,7 +10,8 @@
 // what the GPU already decided. src/kernels/solver.ts documents the state slots; src/reference/
 // solvers.ts is the float64 twin of this arithmetic.
 // Operands via the accessors of src/kernels/operands.ts: f = Φ(z) and part are read; z, work
-// (g_prev, Δx, best, g_best as four P-long blocks), hist (U | V per row) and state are written.
+// (g_prev, Δx, best, g_best as four P-long blocks), hist (the columns of U then of V, each block
+// padded to a multiple of 4 columns) and state are written.
 
 struct Params {
   // P: elements of the iterate
@@ -22,7 +23,7 @@ struct Params {
   iteration: u32,
   log_slot: u32,
   tol: f32,
-  // workgroups of `dots` (rows of part)
+  // invocations of `dots` (rows of part)
   groups: u32,
   f_off: u32,
   z_off: u32,
@@ -88,49 +89,107 @@ fn is_finite(x: f32) -> bool {
   return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u;
 }
 
-fn hist_row(i: u32) -> u32 {
-  return p.hist_off + i * 2u * p.m;
+// The history is column-major: column j of U at hist_off + j·n, column j of V at
+// hist_off + (w + j)·n, w = m rounded up to a multiple of 4 (the padding columns stay 0) — so the
+// products below read four columns as one vec4, and neighbouring invocations read neighbouring
+// addresses of every column (coalesced on GPUs, whole SIMD loads on software adapters).
+fn hist_width() -> u32 {
+  return (p.m + 3u) / 4u * 4u;
 }
 
-var<workgroup> red: array<f32, KMAX * WG>;
+fn u_at(i: u32, j: u32) -> u32 {
+  return p.hist_off + j * p.n + i;
+}
 
-// Partial sums of every product, one row of `part` per workgroup. g = f − z, Δg = g − g_prev.
+fn v_at(i: u32, j: u32) -> u32 {
+  return p.hist_off + (hist_width() + j) * p.n + i;
+}
+
+fn h4(first: u32) -> vec4f {
+  let n = p.n;
+  return vec4f(ld_hist(first), ld_hist(first + n), ld_hist(first + 2u * n), ld_hist(first + 3u * n));
+}
+
+fn put4(at: u32, v: vec4f) {
+  st_part(at, v.x);
+  st_part(at + 1u, v.y);
+  st_part(at + 2u, v.z);
+  st_part(at + 3u, v.w);
+}
+
+// Partial sums of every product: invocation t of p.groups folds elements t, t + groups, … and
+// writes row t of `part`; finish adds the rows up. No workgroup memory and no barrier — software
+// adapters (SwiftShader) run a barrier by switching every invocation out and back, which made a
+// shared-memory tree 15× slower than this — and the accumulators are named vec4s, not an array
+// indexed by a loop variable, which such adapters keep in memory. g = f − z, Δg = g − g_prev.
 @compute @workgroup_size(WG)
-fn dots(
-  @builtin(local_invocation_id) lid: vec3u,
-  @builtin(workgroup_id) wid: vec3u,
-  @builtin(num_workgroups) nwg: vec3u,
-) {
-  var acc: array<f32, KMAX>;
+fn dots(@builtin(global_invocation_id) gid: vec3u) {
+  let t = gid.x;
+  if (t >= p.groups) { return; }
   let anderson = p.method == 1u;
-  for (var i = wid.x * WG + lid.x; i < p.n; i += nwg.x * WG) {
+  let q = (p.m + 3u) / 4u;
+  var s0 = vec4f();
+  var s1 = vec4f();
+  var u0 = vec4f();
+  var u1 = vec4f();
+  var u2 = vec4f();
+  var u3 = vec4f();
+  var b0 = vec4f();
+  var b1 = vec4f();
+  var b2 = vec4f();
+  var b3 = vec4f();
+  var c0 = vec4f();
+  var c1 = vec4f();
+  var c2 = vec4f();
+  var c3 = vec4f();
+  for (var i = t; i < p.n; i += p.groups) {
     let f = ld_f(p.f_off + i);
     let z = ld_z(p.z_off + i);
     let g = f - z;
     let dg = g - ld_work(p.work_off + i);
     let dx = ld_work(p.work_off + p.n + i);
-    acc[0] += g * g;
-    acc[1] += f * f;
-    acc[2] += z * z;
-    acc[3] += dx * dg;
-    acc[4] += dx * g;
-    acc[5] += dg * dg;
-    acc[6] += dg * g;
-    let row = hist_row(i);
-    for (var j = 0u; j < p.m; j++) {
-      let v = ld_hist(row + p.m + j);
-      acc[S_VDG + j] += v * dg;
-      acc[S_VG + j] += v * g;
-      if (!anderson) { acc[S_UDX + j] += ld_hist(row + j) * dx; }
+    s0 += vec4f(g * g, f * f, z * z, dx * dg);
+    s1 += vec4f(dx * g, dg * dg, dg * g, 0.0);
+    var v = h4(v_at(i, 0u));
+    b0 += v * dg;
+    c0 += v * g;
+    if (!anderson) { u0 += h4(u_at(i, 0u)) * dx; }
+    if (q > 1u) {
+      v = h4(v_at(i, 4u));
+      b1 += v * dg;
+      c1 += v * g;
+      if (!anderson) { u1 += h4(u_at(i, 4u)) * dx; }
+    }
+    if (q > 2u) {
+      v = h4(v_at(i, 8u));
+      b2 += v * dg;
+      c2 += v * g;
+      if (!anderson) { u2 += h4(u_at(i, 8u)) * dx; }
+    }
+    if (q > 3u) {
+      v = h4(v_at(i, 12u));
+      b3 += v * dg;
+      c3 += v * g;
+      if (!anderson) { u3 += h4(u_at(i, 12u)) * dx; }
     }
   }
-  for (var k = 0u; k < KMAX; k++) { red[k * WG + lid.x] = acc[k]; }
-  workgroupBarrier();
-  if (lid.x < KMAX) {
-    var s = 0.0;
-    for (var t = 0u; t < WG; t++) { s += red[lid.x * WG + t]; }
-    st_part(p.part_off + wid.x * KMAX + lid.x, s);
-  }
+  let at = p.part_off + t * KMAX;
+  put4(at, s0);
+  st_part(at + 4u, s1.x);
+  st_part(at + 5u, s1.y);
+  st_part(at + 6u, s1.z);
+  put4(at + S_UDX, u0);
+  put4(at + S_UDX + 4u, u1);
+  put4(at + S_UDX + 8u, u2);
+  put4(at + S_UDX + 12u, u3);
+  put4(at + S_VDG, b0);
+  put4(at + S_VDG + 4u, b1);
+  put4(at + S_VDG + 8u, b2);
+  put4(at + S_VDG + 12u, b3);
+  put4(at + S_VG, c0);
+  put4(at + S_VG + 4u, c1);
+  put4(at + S_VG + 8u, c2);
+  put4(at + S_VG + 12u, c3);
 }
 
 var<workgroup> sums: array<f32, KMAX>;
@@ -303,7 +362,6 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
   var g = ld_f(p.f_off + i) - z;
   let dg = g - ld_work(gp_at);
   let dx = ld_work(dx_at);
-  let row = hist_row(i);
   let m = p.m;
   var dir = g;
   if (p.iteration == 0u) {
@@ -316,7 +374,10 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
     z = ld_work(best_at);
     g = ld_work(gbest_at);
     dir = g;
-    for (var j = 0u; j < 2u * m; j++) { st_hist(row + j, 0.0); }
+    for (var j = 0u; j < m; j++) {
+      st_hist(u_at(i, j), 0.0);
+      st_hist(v_at(i, j), 0.0);
+    }
   } else {
     if (ld_state(s + KEEP) != 0.0) {
       st_work(best_at, z);
@@ -329,8 +390,8 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
       fresh_u = dx;
       fresh_v = dg;
       for (var j = 0u; j < m; j++) {
-        var uj = ld_hist(row + j);
-        var vj = ld_hist(row + m + j);
+        var uj = ld_hist(u_at(i, j));
+        var vj = ld_hist(v_at(i, j));
         if (j == p.slot) {
           uj = dx;
           vj = dg;
@@ -341,19 +402,19 @@ fn update(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nw
       var va = 0.0;
       var ub = 0.0;
       for (var j = 0u; j < m; j++) {
-        va += ld_hist(row + m + j) * ld_state(s + A + j);
-        ub += ld_hist(row + j) * ld_state(s + B + j);
+        va += ld_hist(v_at(i, j)) * ld_state(s + A + j);
+        ub += ld_hist(u_at(i, j)) * ld_state(s + B + j);
       }
       fresh_v = -dx + va;
       fresh_u = (dx + dg - ub) * ld_state(s + RECIP);
       for (var j = 0u; j < m; j++) {
-        var uj = ld_hist(row + j);
+        var uj = ld_hist(u_at(i, j));
         if (j == p.slot) { uj = fresh_u; }
         mix += uj * ld_state(s + C + j);
       }
     }
-    st_hist(row + p.slot, fresh_u);
-    st_hist(row + m + p.slot, fresh_v);
+    st_hist(u_at(i, p.slot), fresh_u);
+    st_hist(v_at(i, p.slot), fresh_v);
     dir = g - mix;
   }
   let step = ld_state(s + STEP) * dir;

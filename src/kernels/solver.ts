@@ -2,8 +2,9 @@
 // product (dots), one workgroup for the scalar decisions (finish), one pass for the step
 // (update) — for limited-memory Broyden and for Anderson, with any history size up to MAX_HISTORY.
 // The vectors live in three buffers: z (the iterate Φ reads), f (Φ's output), and `work` holding
-// g_prev, Δx, the best iterate and its residual as four P-long blocks; the history U | V is one
-// P × 2m buffer (row i holds U[i, :] then V[i, :]).
+// g_prev, Δx, the best iterate and its residual as four P-long blocks; the history is one
+// 2w × P buffer, column-major: the w columns of U then the w of V, w = m rounded up to a multiple
+// of 4 (the padding stays 0).
 import code from '../../shaders/solver.wgsl?raw';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
@@ -78,9 +79,14 @@ export function initialSolverState(window: number): Float32Array {
   return s;
 }
 
-/** Workgroups of the dots pass for P elements (each thread sums a stretch of them). */
+/** Invocations of the dots pass for P elements, each folding every dotGroups-th one. */
 export function dotGroups(elements: number): number {
-  return Math.max(1, Math.min(256, Math.ceil(elements / (WG * 8))));
+  return Math.max(1, Math.min(65_536, Math.ceil(elements / 256)));
+}
+
+/** Columns of each history block: m rounded up to a multiple of 4 (the dots pass reads vec4s). */
+export function historyWidth(m: number): number {
+  return Math.ceil(m / 4) * 4;
 }
 
 export interface SolverBuffers {
@@ -88,10 +94,10 @@ export interface SolverBuffers {
   f: Tensor;
   /** 4 × P: g_prev, Δx, best, g_best. */
   work: Tensor;
-  /** P × 2m: U | V. */
+  /** 2·historyWidth(m) × P: U's columns then V's, zeroed when the solve starts. */
   hist: Tensor;
   state: Tensor;
-  /** dotGroups(P) × DOT_TERMS partial sums. */
+  /** dotGroups(P) × DOT_TERMS partial sums, a row per dots invocation. */
   part: Tensor;
 }
 
@@ -122,7 +128,7 @@ function check(b: SolverBuffers, o: SolverStep): number {
   expectShape(fn, 'f', b.f, b.z.rows, b.z.cols);
   if (b.work.numel !== 4 * P)
     throw new Error(`${fn}: work must hold 4 × ${P} values, found ${b.work.numel}.`);
-  expectShape(fn, 'hist', b.hist, P, 2 * o.history);
+  expectShape(fn, 'hist', b.hist, 2 * historyWidth(o.history), P);
   expectShape(fn, 'part', b.part, dotGroups(P), DOT_TERMS);
   if (b.state.numel < SOLVER_STATE.log + o.logSlot + 1)
     throw new Error(
@@ -167,7 +173,7 @@ export function solverStep(rt: GpuRuntime, b: SolverBuffers, o: SolverStep): voi
       { f: b.f, z: b.z, work: b.work, hist: b.hist, part: b.part },
       ['part'],
     );
-    rt.batcher.dispatch(d.kernel, u, d.buffers, [dotGroups(P)]);
+    rt.batcher.dispatch(d.kernel, u, d.buffers, grid1d(dotGroups(P), WG));
     const f = bindKernel(rt, family, 'finish', { part: b.part, state: b.state }, ['state']);
     rt.batcher.dispatch(f.kernel, u, f.buffers, [1]);
   }

@@ -35,6 +35,7 @@ import type { Tensor } from '../../gpu/tensor';
 import {
   DOT_TERMS,
   dotGroups,
+  historyWidth,
   initialSolverState,
   MAX_HISTORY,
   NOT_FINITE_RESIDUAL,
@@ -137,7 +138,7 @@ export async function solveFixedPoint(
     z: ws('z', rows, cols, true),
     f: ws('Φ(z)', rows, cols),
     work: ws('g, Δx, best, g at best', 4 * rows, cols, true),
-    hist: ws('history U | V', P, 2 * m, true),
+    hist: ws('history U | V', 2 * historyWidth(m), P, true),
     part: ws('partial products', dotGroups(P), DOT_TERMS),
     state: rt.upload(initialSolverState(every), 1, S.log + every, 'workspace', {
       label: `${opts.name} solve state`,
