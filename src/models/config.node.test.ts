@@ -29,4 +29,22 @@ describe('model configuration checks', () => {
     expect(p).toHaveLength(4);
     expect(() => assertValidConfig({ ...DEFAULT_MODEL, layers: -1 })).toThrow(ConfigError);
   });
+
+  it('explains an unknown solver or features, a negative Jacobian penalty and GEN in a plain network', () => {
+    const p = configProblems({
+      ...DEFAULT_MODEL,
+      model: 'plain',
+      op: 'gen',
+      solver: 'newton' as never,
+      jacobianPenalty: -1,
+      features: 'scaled' as never,
+    });
+    expect(p).toEqual([
+      'Unknown solver "newton" (use broyden or anderson).',
+      'The Jacobian penalty must be a number ≥ 0 (got -1).',
+      'Unknown feature preprocessing "scaled" (use raw or row-normalized).',
+      'A plain network stacks gcn, sage layers; the gen operator is only used inside the residual, reversible and equilibrium blocks.',
+    ]);
+    expect(configProblems({ ...DEFAULT_MODEL, model: 'plain', groups: 1, layers: 2 })).toEqual([]);
+  });
 });
