@@ -7,7 +7,7 @@ import { GpuRuntime } from '../gpu/runtime';
 import { loadDataset } from '../graph/load';
 import { DEFAULT_MODEL, type ModelConfig, type OpKind } from '../models/config';
 import { trainData } from '../train/train-data';
-import { DEFAULT_TRAIN, Trainer, type EpochRecord } from '../train/trainer';
+import { DEFAULT_TRAIN, Trainer, type EpochRecord, type EpochSolverStats } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './main';
 
@@ -34,15 +34,7 @@ export interface DeqStabilityRow {
   cap: number;
   status: 'ok' | 'failed';
   message?: string;
-  epochs: {
-    loss: number;
-    forwardIterations: number;
-    backwardIterations: number;
-    forwardResidual: number;
-    backwardResidual: number;
-    unconverged: number;
-    fallbacks: number;
-  }[];
+  epochs: ({ loss: number } & EpochSolverStats)[];
   test: number;
 }
 
@@ -122,15 +114,7 @@ export async function benchDeq(
     const row: DeqStabilityRow = { ...s, status: 'ok', epochs: [], test: NaN };
     try {
       const r = await train(s.dataset, config(s.op, s.channels, s.cap, 'deq'), s.epochs);
-      row.epochs = r.epochs.map((e) => ({
-        loss: e.loss,
-        forwardIterations: e.solver!.forwardIterations,
-        backwardIterations: e.solver!.backwardIterations,
-        forwardResidual: e.solver!.forwardResidual,
-        backwardResidual: e.solver!.backwardResidual,
-        unconverged: e.solver!.unconverged,
-        fallbacks: e.solver!.fallbacks,
-      }));
+      row.epochs = r.epochs.map((e) => ({ loss: e.loss, ...e.solver! }));
       row.test = r.best.test;
     } catch (e) {
       row.status = 'failed';

@@ -2,7 +2,6 @@
 // reference (itself checked by finite differences of the converged loss), memory that does not
 // depend on the iteration cap, the warm-up network, reported and diverging solves, and training.
 import { describe, expect, it } from 'vitest';
-import type { GpuRuntime } from '../gpu/runtime';
 import type { Subgraph } from '../graph/types';
 import { builtinSource } from '../graph/catalog';
 import { loadDataset } from '../graph/load';
@@ -13,7 +12,6 @@ import {
   deqReferenceStep,
   deqUnrolledReferenceStep,
 } from '../reference/deq';
-import type { Weights } from '../reference/model';
 import { releaseBatch, uploadBatch } from '../train/batch';
 import { taskLoss } from '../train/task-loss';
 import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
@@ -21,6 +19,7 @@ import { graphTrainData, trainData } from '../train/train-data';
 import { expectFiniteDifferences, jitterWeights } from '../testing/finite-diff';
 import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
+import { readParams } from '../testing/params';
 import { configProblems, DEFAULT_MODEL, type ModelConfig } from './config';
 import { DeqNetwork, WARMUP_DEPTH } from './deq';
 import { JACOBIAN_STEP, jacobianProbeSeed } from './deq-adjoint';
@@ -60,18 +59,6 @@ const BASE: ModelConfig = {
 };
 const DROPOUT_SEED = 777;
 
-async function readWeights(rt: GpuRuntime, net: DeqNetwork) {
-  const weights: Weights = new Map();
-  const shapes = new Map<string, [number, number]>();
-  const grads = new Map<string, Float32Array>();
-  for (const p of net.store.params) {
-    weights.set(p.name, Float64Array.from((await rt.read(p.value)) as Float32Array));
-    shapes.set(p.name, [p.rows, p.cols]);
-    grads.set(p.name, (await rt.read(p.grad)) as Float32Array);
-  }
-  return { weights, shapes, grads };
-}
-
 async function gpuStep(sub: Subgraph, cfg: ModelConfig) {
   const rt = await sharedRuntime();
   const net = new DeqNetwork(rt, cfg, shapeOf(sub), 13);
@@ -80,7 +67,7 @@ async function gpuStep(sub: Subgraph, cfg: ModelConfig) {
   net.store.zeroGrads();
   const out = await net.trainStep(ctx, taskLoss(rt, batch));
   const loss = await rt.readScalar(out.loss);
-  const read = await readWeights(rt, net);
+  const read = await readParams(rt, net.store);
   rt.release(out.loss);
   releaseBatch(rt, batch);
   net.release();
@@ -143,7 +130,7 @@ describe('DEQ forward: the fixed point', () => {
       const ctx = stepContext(rt, batch.graph, { dropout: cfg.dropout, seed: DROPOUT_SEED });
       const { x, z, solve } = await net.fixedPoint(ctx);
       const zGpu = Float64Array.from((await rt.read(z)) as Float32Array);
-      const { weights, shapes } = await readWeights(rt, net);
+      const { weights, shapes } = await readParams(rt, net.store);
       rt.release(x, z);
       releaseBatch(rt, batch);
       net.release();
@@ -266,7 +253,7 @@ describe('DEQ warm-up and solve reporting', () => {
     for (let s = 0; s < 2; s++) {
       net.store.zeroGrads();
       const out = await net.trainStep(ctx, taskLoss(rt, batch));
-      const read = await readWeights(rt, net);
+      const read = await readParams(rt, net.store);
       results.push({ loss: await rt.readScalar(out.loss), solver: out.solver, ...read });
       rt.release(out.loss);
     }

@@ -6,13 +6,13 @@ import type { Subgraph } from '../graph/types';
 import { stepContext } from '../nn/context';
 import { withInputDropout } from '../nn/input-dropout';
 import { plainReferenceStep, type PlainRefOptions } from '../reference/plain';
-import type { Weights } from '../reference/model';
 import { Adam, DEFAULT_ADAM } from '../train/adam';
 import { releaseBatch, uploadBatch } from '../train/batch';
 import { taskLoss } from '../train/task-loss';
 import { expectFiniteDifferences, jitterWeights } from '../testing/finite-diff';
 import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
+import { readParams } from '../testing/params';
 import { configProblems, DEFAULT_MODEL, type ModelConfig } from './config';
 import { PlainNetwork } from './plain';
 
@@ -64,21 +64,14 @@ async function gpuStep(sub: Subgraph, cfg: ModelConfig, inputDropout: number) {
   net.store.zeroGrads();
   const out = net.trainStep(ctx, taskLoss(rt, batch));
   const loss = await rt.readScalar(out.loss);
-  const weights: Weights = new Map();
-  const shapes = new Map<string, [number, number]>();
-  const grads = new Map<string, Float32Array>();
-  for (const p of net.store.params) {
-    weights.set(p.name, Float64Array.from((await rt.read(p.value)) as Float32Array));
-    shapes.set(p.name, [p.rows, p.cols]);
-    grads.set(p.name, (await rt.read(p.grad)) as Float32Array);
-  }
+  const read = await readParams(rt, net.store);
   rt.release(out.loss);
   input?.release();
   releaseBatch(rt, batch);
   net.release();
   rt.allocator.assertNoLeaks();
   await expectNoGpuErrors(rt);
-  return { loss, weights, shapes, grads };
+  return { loss, ...read };
 }
 
 function refOptions(cfg: ModelConfig, inputDropout: number): PlainRefOptions {

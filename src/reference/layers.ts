@@ -2,7 +2,7 @@
 // edge encoders, and the message-passing operators — written once, so the ResGNN/RevGNN and the
 // DEQ references cannot drift apart.
 import { gcnNormalized, meanWeights } from '../graph/normalize';
-import type { Csr, Subgraph } from '../graph/types';
+import { SPLIT_TRAIN, type Csr, type Subgraph } from '../graph/types';
 import type { ModelConfig } from '../models/config';
 import { GEN_BETA, GEN_EPS } from '../nn/ops/gen';
 import type { Tape, Var } from './autograd';
@@ -29,6 +29,24 @@ export function paramLeaves(
     return v;
   };
   return { P, vars };
+}
+
+/** The task's loss of the logits on the training nodes, back-propagated: its value and gradients. */
+export function lossAndGrads(
+  tape: Tape,
+  sub: Subgraph,
+  logits: Var,
+  vars: Map<string, Var>,
+): { loss: number; grads: Map<string, Float64Array> } {
+  const train = (i: number) => sub.split[i] === SPLIT_TRAIN;
+  const loss =
+    sub.labels.kind === 'multiclass'
+      ? tape.crossEntropy(logits, sub.labels.y, train)
+      : tape.bceWithLogits(logits, sub.labels.y, train);
+  tape.backward(loss);
+  const grads = new Map<string, Float64Array>();
+  for (const [name, v] of vars) grads.set(name, v.grad);
+  return { loss: loss.data[0], grads };
 }
 
 export class RefGraph {

@@ -2,12 +2,11 @@
 // forward on the autodiff tape. Given the GPU network's weights it must reproduce its loss and
 // gradients; finite differences check the reference itself.
 import type { Subgraph } from '../graph/types';
-import { SPLIT_TRAIN } from '../graph/types';
 import type { ModelConfig } from '../models/config';
 import { isReversible } from '../models/config';
 import { dropoutMaskRef } from './dropout';
 import { Tape, type Var } from './autograd';
-import { paramLeaves, RefGraph, type Weights } from './layers';
+import { lossAndGrads, paramLeaves, RefGraph, type Weights } from './layers';
 
 export type { Weights };
 
@@ -77,13 +76,5 @@ export function referenceStep(
     tape.matmul(preact('head', h, 0), P('head.linear.weight')),
     P('head.linear.bias'),
   );
-  const train = (i: number) => sub.split[i] === SPLIT_TRAIN;
-  const loss =
-    sub.labels.kind === 'multiclass'
-      ? tape.crossEntropy(logits, sub.labels.y, train)
-      : tape.bceWithLogits(logits, sub.labels.y, train);
-  tape.backward(loss);
-  const grads = new Map<string, Float64Array>();
-  for (const [name, v] of vars) grads.set(name, v.grad);
-  return { loss: loss.data[0], grads };
+  return lossAndGrads(tape, sub, logits, vars);
 }

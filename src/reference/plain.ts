@@ -2,13 +2,12 @@
 // features, L operator layers with ReLU and per-layer dropout between them, the loss on the last
 // layer's output. The first layer reads the features themselves, sparse or dense.
 import type { Subgraph } from '../graph/types';
-import { SPLIT_TRAIN } from '../graph/types';
 import { gcnNormalized, meanWeights } from '../graph/normalize';
 import type { ModelConfig } from '../models/config';
 import { layerDropoutSeed } from '../models/plain';
 import { Tape, type Var } from './autograd';
 import { dropoutMaskRef } from './dropout';
-import { paramLeaves, RefGraph, type Params, type Weights } from './layers';
+import { lossAndGrads, paramLeaves, RefGraph, type Params, type Weights } from './layers';
 import type { ReferenceResult } from './model';
 
 export interface PlainRefOptions {
@@ -38,15 +37,7 @@ export function plainReferenceStep(
     }
     h = graph.conv(tape, P, `layer${l}`, h, null);
   }
-  const train = (i: number) => sub.split[i] === SPLIT_TRAIN;
-  const loss =
-    sub.labels.kind === 'multiclass'
-      ? tape.crossEntropy(h, sub.labels.y, train)
-      : tape.bceWithLogits(h, sub.labels.y, train);
-  tape.backward(loss);
-  const grads = new Map<string, Float64Array>();
-  for (const [name, v] of vars) grads.set(name, v.grad);
-  return { loss: loss.data[0], grads };
+  return lossAndGrads(tape, sub, h, vars);
 }
 
 /** Layer 0 on the (dropped-out) features: X·W first, as the GPU's sparse path computes it. */

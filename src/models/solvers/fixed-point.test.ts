@@ -79,20 +79,30 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const METHODS: SolverMethod[] = ['broyden', 'anderson'];
 
+/** Solves, reads the solution back and frees it. */
+async function solved(
+  rt: GpuRuntime,
+  phi: (z: Tensor, out: Tensor) => void,
+  opts: Parameters<typeof solveFixedPoint>[4],
+) {
+  const out = await solveFixedPoint(rt, N, D, phi, opts);
+  const z = (await rt.read(out.solution)) as Float32Array;
+  rt.release(out.solution);
+  return { out, z };
+}
+
 describe('fixed-point solvers (GPU)', () => {
   for (const method of METHODS) {
     for (const scale of [0.5, 1.8]) {
       it(`${method}, affine map, spectral scale ${scale}: follows the float64 twin step by step and reaches the exact fixed point`, async () => {
         const rt = await sharedRuntime();
         const map = affineMap(rt, scale, 11);
-        const out = await solveFixedPoint(rt, N, D, map.phi, {
+        const { out, z } = await solved(rt, map.phi, {
           name: 'test',
           method,
           maxIterations: 100,
           tolerance: 1e-5,
         });
-        const z = (await rt.read(out.solution)) as Float32Array;
-        rt.release(out.solution);
         map.release();
         const ref = fixedPointRef(map.phi64, N * D, {
           method,
@@ -203,13 +213,11 @@ describe('fixed-point solvers (GPU)', () => {
   it('restarts from the best iterate after a residual jump, and still converges', async () => {
     const rt = await sharedRuntime();
     const map = misbehaving(rt, [7]);
-    const out = await solveFixedPoint(rt, N, D, map.phi, {
+    const { out, z } = await solved(rt, map.phi, {
       name: 'test',
       maxIterations: 100,
       tolerance: 1e-5,
     });
-    const z = (await rt.read(out.solution)) as Float32Array;
-    rt.release(out.solution);
     map.release();
     expect(out.trace[5]).toBeCloseTo(11, 4);
     expect(out.restarts).toBe(1);
@@ -222,14 +230,12 @@ describe('fixed-point solvers (GPU)', () => {
     it(`${method}: after repeated restarts it stays on damped fixed-point iteration, and converges`, async () => {
       const rt = await sharedRuntime();
       const map = misbehaving(rt, [7, 10, 13]);
-      const out = await solveFixedPoint(rt, N, D, map.phi, {
+      const { out, z } = await solved(rt, map.phi, {
         name: 'backward',
         method,
         maxIterations: 400,
         tolerance: 1e-4,
       });
-      const z = (await rt.read(out.solution)) as Float32Array;
-      rt.release(out.solution);
       map.release();
       // Calls 7 and 10 are iterations 6 and 9 (call 1 is the first step from z = 0); the fallback
       // starts after the second restart, so call 13 only dents a damped iterate.
@@ -248,14 +254,13 @@ describe('fixed-point solvers (GPU)', () => {
       scale(rt, 2, z, out);
       add(rt, out, b, out);
     };
-    const out = await solveFixedPoint(rt, N, D, phi, {
+    const { out, z } = await solved(rt, phi, {
       name: 'backward',
       maxIterations: 120,
       tolerance: 1e-6,
       fallbackAfter: 0,
     });
-    const z = (await rt.read(out.solution)) as Float32Array;
-    rt.release(out.solution, b);
+    rt.release(b);
     expect(out.converged).toBe(false);
     expect(out.restarts).toBeGreaterThan(0);
     expect(out.trace.every(Number.isFinite)).toBe(true);

@@ -9,6 +9,7 @@ import { spmm } from '../../kernels/spmm';
 import type { FeaturesGpu, StepContext } from '../context';
 import { featuresTimes, featuresTransposeTimes } from '../feature-product';
 import type { FeatureInputOperator, OpSaved } from '../operator';
+import { weightAndBias } from './linear';
 import type { Param, ParamStore } from '../params';
 
 export class GcnOp implements FeatureInputOperator {
@@ -24,16 +25,8 @@ export class GcnOp implements FeatureInputOperator {
   }
 
   static create(store: ParamStore, name: string, inDim: number, outDim = inDim): GcnOp {
-    return new GcnOp(
-      inDim,
-      outDim,
-      store.create(`${name}.weight`, inDim, outDim, {
-        kind: 'glorot',
-        fanIn: inDim,
-        fanOut: outDim,
-      }),
-      store.create(`${name}.bias`, 1, outDim, { kind: 'const', value: 0 }),
-    );
+    const { weight, bias } = weightAndBias(store, name, inDim, outDim);
+    return new GcnOp(inDim, outDim, weight, bias);
   }
 
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null {

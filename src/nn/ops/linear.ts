@@ -5,6 +5,23 @@ import type { StepContext } from '../context';
 import type { Operator, OpSaved } from '../operator';
 import type { Param, ParamStore } from '../params';
 
+/** A Glorot-initialised inDim × outDim weight and a zero bias: `${name}.weight`, `${name}.bias`. */
+export function weightAndBias(
+  store: ParamStore,
+  name: string,
+  inDim: number,
+  outDim: number,
+): { weight: Param; bias: Param } {
+  return {
+    weight: store.create(`${name}.weight`, inDim, outDim, {
+      kind: 'glorot',
+      fanIn: inDim,
+      fanOut: outDim,
+    }),
+    bias: store.create(`${name}.bias`, 1, outDim, { kind: 'const', value: 0 }),
+  };
+}
+
 export class LinearOp implements Operator {
   readonly kind = 'linear';
   readonly params: readonly Param[];
@@ -18,16 +35,8 @@ export class LinearOp implements Operator {
   }
 
   static create(store: ParamStore, name: string, inDim: number, outDim: number): LinearOp {
-    return new LinearOp(
-      inDim,
-      outDim,
-      store.create(`${name}.weight`, inDim, outDim, {
-        kind: 'glorot',
-        fanIn: inDim,
-        fanOut: outDim,
-      }),
-      store.create(`${name}.bias`, 1, outDim, { kind: 'const', value: 0 }),
-    );
+    const { weight, bias } = weightAndBias(store, name, inDim, outDim);
+    return new LinearOp(inDim, outDim, weight, bias);
   }
 
   forward(ctx: StepContext, x: Tensor, out: Tensor, keep: boolean): OpSaved | null {
