@@ -3,7 +3,9 @@
 import { DatasetError } from '../errors';
 import type { DatasetManifest } from '../format';
 import { hasCsvEdgeList, readCsv, type CsvOptions } from './csv';
+import { aboutInput, asDatasetError } from './guard';
 import { displayPath, type InputFiles, type ProgressFn } from './input';
+import { limitsOf } from './limits';
 import { ogbRoot, readOgb } from './ogb';
 import { planetoidNames, readPlanetoid } from './planetoid';
 import { writeDataset, type DatasetMeta, type DatasetSink, type FullGraph } from './write';
@@ -19,7 +21,9 @@ export interface ConvertOptions {
   seed?: number;
   /** ogb/csv: keep edge directions instead of symmetrising. */
   directed?: boolean;
-  csv?: Omit<CsvOptions, 'name' | 'directed' | 'seed' | 'onProgress'>;
+  /** The most nodes the graph may have (default DEFAULT_MAX_NODES). */
+  maxNodes?: number;
+  csv?: Omit<CsvOptions, 'name' | 'directed' | 'seed' | 'onProgress' | 'limits'>;
   onProgress?: ProgressFn;
 }
 
@@ -56,7 +60,7 @@ export async function readInput(
       String(format),
     );
   }
-  const common = { name: opts.name, onProgress: opts.onProgress };
+  const common = { name: opts.name, onProgress: opts.onProgress, limits: limitsOf(opts.maxNodes) };
   if (format === 'planetoid') return { ...(await readPlanetoid(input, common)), format };
   if (format === 'ogb')
     return { ...(await readOgb(input, { ...common, directed: opts.directed })), format };
@@ -66,24 +70,43 @@ export async function readInput(
   };
 }
 
-/** Reads the input and writes the dataset; on any failure the sink is aborted (nothing left). */
+/**
+ * Reads the input and writes the dataset; on any failure the sink is aborted (nothing left) and
+ * the error is a DatasetError naming the input file being read (guard.ts).
+ */
 export async function convertDataset(
   input: InputFiles,
   sink: DatasetSink,
   opts: ConvertOptions = {},
 ): Promise<{ manifest: DatasetManifest; format: InputFormat }> {
+  const whole = input.label || 'input';
+  let where = { file: whole, stage: 'reading the input' };
+  const onProgress: ProgressFn = (p) => {
+    where =
+      p.stage === 'read'
+        ? { file: displayPath(input, p.label), stage: `reading ${p.label}` }
+        : {
+            file: p.stage === 'build' ? whole : sink.label,
+            stage: `${p.stage === 'build' ? 'building' : 'writing'} ${p.label}`,
+          };
+    opts.onProgress?.(p);
+  };
   let read;
   try {
-    read = await readInput(input, opts);
+    read = await readInput(input, { ...opts, onProgress });
   } catch (e) {
     await sink.abort().catch(() => {});
-    throw e;
+    throw asDatasetError(e, where.file, where.stage);
   }
-  const manifest = await writeDataset(
-    read.graph,
-    read.meta,
-    { shards: opts.shards ?? 4, seed: opts.seed ?? 0, onProgress: opts.onProgress },
-    sink,
-  );
-  return { manifest, format: read.format };
+  try {
+    const manifest = await writeDataset(
+      read.graph,
+      read.meta,
+      { shards: opts.shards ?? 4, seed: opts.seed ?? 0, onProgress },
+      sink,
+    );
+    return { manifest, format: read.format };
+  } catch (e) {
+    throw aboutInput(asDatasetError(e, where.file, where.stage), whole);
+  }
 }
