@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { formatBytes } from '../../src/util/format.ts';
 import { convertDataset, INPUT_FORMATS, type InputFormat } from '../../src/graph/convert/index.ts';
 import type { ConvertProgress } from '../../src/graph/convert/input.ts';
+import { DEFAULT_MAX_NODES } from '../../src/graph/convert/limits.ts';
 import { NodeDirSink, nodeInput } from '../../src/graph/convert/node-io.ts';
 import type { DatasetManifest } from '../../src/graph/format.ts';
 
@@ -16,6 +17,7 @@ export interface ConvertCliOptions {
   seed: number;
   directed?: boolean;
   force?: boolean;
+  maxNodes?: number;
   header?: 'auto' | 'yes' | 'no';
   edges?: string;
   features?: string;
@@ -97,13 +99,16 @@ export function describeManifest(m: DatasetManifest): string {
 
 export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManifest> {
   const input = nodeInput(opts.input);
-  const sink = new NodeDirSink(opts.out, { force: opts.force });
+  const sink = new NodeDirSink(opts.out, { force: opts.force, input: opts.input });
   const progress = progressReporter(opts.progress !== false);
-  const onSignal = () => {
+  // SIGINT and SIGTERM both leave nothing behind: the staging folder (and any parent folder made
+  // for it) is removed before the process exits with the signal's conventional code.
+  const onSignal = (signal: NodeJS.Signals) => {
     progress.stop();
-    void sink.abort().finally(() => process.exit(130));
+    void sink.abort().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const { manifest } = await convertDataset(input, sink, {
       format: opts.format,
@@ -111,6 +116,7 @@ export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManife
       shards: opts.shards,
       seed: opts.seed,
       directed: opts.directed,
+      maxNodes: opts.maxNodes,
       csv: {
         header: opts.header,
         edges: opts.edges,
@@ -124,6 +130,7 @@ export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManife
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 
@@ -144,7 +151,15 @@ export function registerConvert(program: Command): void {
     .option('--shards <K>', 'number of shards (random node partition)', wholeNumber(1), 4)
     .option('--seed <S>', 'seed of the partition (and of a CSV random split)', wholeNumber(0), 0)
     .option('--directed', 'ogb/csv: keep edge directions instead of symmetrising')
-    .option('--force', 'replace --out if it exists')
+    .option(
+      '--force',
+      'replace --out if it is a dataset folder (manifest.json and its shards), never the input',
+    )
+    .option(
+      '--max-nodes <N>',
+      `refuse an input whose ids imply more nodes (default ${DEFAULT_MAX_NODES})`,
+      wholeNumber(1),
+    )
     .addOption(
       new Option('--header <mode>', 'csv: header line')
         .choices(['auto', 'yes', 'no'])
