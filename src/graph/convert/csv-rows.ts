@@ -3,7 +3,7 @@
 // read, and the node count they imply checked against how many nodes the files name at all.
 import { DatasetError, quote } from '../errors';
 import { GrowableF32, GrowableI32, GrowableU32, GrowableU8 } from './growable';
-import { checkNodeBound, type ConvertLimits } from './limits';
+import { checkNodeBound, isolatedWords, nodeBoundFromEdges, type ConvertLimits } from './limits';
 import { FLOAT32_MAX } from './numpy';
 
 /** Node ids as the files name them: the largest (and where), and how many mentions there are. */
@@ -11,8 +11,17 @@ export class NodeIds {
   private maxId = -1;
   private where = { file: '', field: '' };
   private mentions = 0;
+  /** Set once the edge list is read: the bound of every id the other files name. */
+  private edgeNodes = -1;
+  private bound = Infinity;
 
   constructor(private readonly limits: ConvertLimits) {}
+
+  /** The edge list is read: ids in the other files are bounded by what it names. */
+  endEdges(): void {
+    this.edgeNodes = this.maxId + 1;
+    this.bound = nodeBoundFromEdges(this.edgeNodes, this.limits);
+  }
 
   /** A node id token, checked and bounded. */
   parse(s: string, file: string, field: string): number {
@@ -25,6 +34,14 @@ export class NodeIds {
   /** A node named by its row (files without an id column): the row index is the id. */
   named(id: number, file: string, field: string): number {
     checkNodeBound(id, this.limits, file, field);
+    if (id >= this.bound) {
+      throw new DatasetError(
+        file,
+        field,
+        `a node id below ${this.bound} (${isolatedWords(this.edgeNodes)})`,
+        `${id}, which implies a graph of ${id + 1} nodes`,
+      );
+    }
     this.mentions++;
     if (id > this.maxId) {
       this.maxId = id;

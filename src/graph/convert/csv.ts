@@ -84,7 +84,8 @@ export async function readCsv(
   };
   const anyNonNumeric = (t: string[]) => t.some((x) => !isNumeric(x));
   const hasIdColumn = (h: string[] | null) => !!h && ID_HEADER.test(h[0]);
-  const ids = new NodeIds(opts.limits ?? limitsOf());
+  const limits = opts.limits ?? limitsOf();
+  const ids = new NodeIds(limits);
   const columns = (path: string, line: number, want: number, found: number) => {
     if (want !== found)
       throw new DatasetError(
@@ -96,7 +97,7 @@ export async function readCsv(
   };
 
   // ---- edges (+ numeric edge features in extra columns) ----
-  const edges = new EdgeList(file(edgesPath));
+  const edges = new EdgeList(file(edgesPath), limits.compactEdgesAt);
   let efDim = -1;
   let ef = new Float64Array(0);
   await table(edgesPath, anyNonNumeric, (t, line) => {
@@ -126,6 +127,7 @@ export async function readCsv(
   });
   if (edges.rows === 0)
     throw new DatasetError(file(edgesPath), 'rows', 'at least one edge', 'none');
+  ids.endEdges();
 
   // ---- features ----
   const featPath = files.features;

@@ -10,7 +10,12 @@ import { GrowableF32, GrowableU32 } from './growable';
 import { MAX_EDGES } from './limits';
 
 /** Rows held before the first compaction. */
-export const COMPACT_AT = 1 << 24;
+export const COMPACT_AT = 1 << 20;
+/**
+ * More rows than this many per distinct edge is not an edge list but a repetition (a gzip bomb of
+ * one valid row inflates ~1000-fold): refused once COMPACT_AT rows have been read.
+ */
+export const MAX_ROWS_PER_EDGE = 100;
 
 export class EdgeList {
   private src = new GrowableU32(1 << 12);
@@ -23,13 +28,17 @@ export class EdgeList {
   private next: number;
   /** Input rows pushed. */
   rows = 0;
+  /** The most rows held at once (what memory grew to). */
+  peakHeld = 0;
+  /** The largest node id pushed (-1: none). */
+  maxId = -1;
   private droppedSelfLoops = 0;
   private droppedRepeats = 0;
 
   /** `file` names the input in messages; `compactAt` is lowered by tests. */
   constructor(
     private readonly file: string,
-    private readonly compactAt = COMPACT_AT,
+    private readonly compactAt: number = COMPACT_AT,
   ) {
     this.next = compactAt;
   }
@@ -43,11 +52,14 @@ export class EdgeList {
     this.src.push(s);
     this.dst.push(d);
     this.origin.push(this.rows);
+    if (s > this.maxId) this.maxId = s;
+    if (d > this.maxId) this.maxId = d;
     if (this.dim) {
       this.feat.reserve(this.dim);
       for (let k = 0; k < this.dim; k++) this.feat.data[this.feat.length++] = features![from + k];
     }
     this.rows++;
+    if (this.src.length > this.peakHeld) this.peakHeld = this.src.length;
     if (this.src.length >= this.next) this.compact();
   }
 
@@ -124,6 +136,14 @@ export class EdgeList {
     this.dst = d2;
     this.origin = o2;
     this.feat = f2;
+    if (this.rows > MAX_ROWS_PER_EDGE * kept) {
+      throw new DatasetError(
+        this.file,
+        'rows',
+        `an edge list of mostly distinct edges (at most ${MAX_ROWS_PER_EDGE} rows per distinct edge)`,
+        `${this.rows} rows holding ${kept} distinct edges (a decompression bomb, or repeats to remove first)`,
+      );
+    }
     if (kept > MAX_EDGES) {
       throw new DatasetError(
         this.file,

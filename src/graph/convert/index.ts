@@ -23,6 +23,8 @@ export interface ConvertOptions {
   directed?: boolean;
   /** The most nodes the graph may have (default DEFAULT_MAX_NODES). */
   maxNodes?: number;
+  /** Edge-list rows held before repeats are dropped (tests lower it). */
+  compactEdgesAt?: number;
   csv?: Omit<CsvOptions, 'name' | 'directed' | 'seed' | 'onProgress' | 'limits'>;
   onProgress?: ProgressFn;
 }
@@ -60,7 +62,11 @@ export async function readInput(
       String(format),
     );
   }
-  const common = { name: opts.name, onProgress: opts.onProgress, limits: limitsOf(opts.maxNodes) };
+  const common = {
+    name: opts.name,
+    onProgress: opts.onProgress,
+    limits: limitsOf(opts.maxNodes, opts.compactEdgesAt),
+  };
   if (format === 'planetoid') return { ...(await readPlanetoid(input, common)), format };
   if (format === 'ogb')
     return { ...(await readOgb(input, { ...common, directed: opts.directed })), format };

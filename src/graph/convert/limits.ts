@@ -15,10 +15,12 @@ export const MAX_EDGES = 2 ** 31 - 1;
 export interface ConvertLimits {
   /** The most nodes a converted graph may have (--max-nodes). */
   maxNodes: number;
+  /** Edge-list rows held before repeats are dropped (edge-list.ts; tests lower it). */
+  compactEdgesAt?: number;
 }
 
-export function limitsOf(maxNodes?: number): ConvertLimits {
-  return { maxNodes: maxNodes ?? DEFAULT_MAX_NODES };
+export function limitsOf(maxNodes?: number, compactEdgesAt?: number): ConvertLimits {
+  return { maxNodes: maxNodes ?? DEFAULT_MAX_NODES, compactEdgesAt };
 }
 
 /** What the node bound is called in messages. */
@@ -43,4 +45,20 @@ export function checkNodeBound(
       `${id}, which implies a graph of ${id + 1} nodes`,
     );
   }
+}
+
+/** Nodes outside the edge list (isolated) allowed beyond as many as the edge list names. */
+export const ISOLATED_SLACK = 1024;
+
+/**
+ * The most nodes a graph whose edge list names ids below `edgeNodes` may have: at most as many
+ * isolated nodes as nodes the edge list names, plus ISOLATED_SLACK. One label row per node is then
+ * refused at the first row past it, not after millions of rows of a file that repeats one line.
+ */
+export function nodeBoundFromEdges(edgeNodes: number, limits: ConvertLimits): number {
+  return Math.min(2 * edgeNodes + ISOLATED_SLACK, limits.maxNodes);
+}
+
+export function isolatedWords(edgeNodes: number): string {
+  return `ids past the ${edgeNodes} nodes of the edge list are isolated nodes: at most as many as those, plus ${ISOLATED_SLACK}`;
 }

@@ -10,7 +10,14 @@ import { meanIncidentEdgeFeatures } from './edges';
 import { EdgeList } from './edge-list';
 import { GrowableF32 } from './growable';
 import { displayPath, type InputFiles, type ProgressFn } from './input';
-import { limitsOf, maxNodesWords, MAX_EDGES, type ConvertLimits } from './limits';
+import {
+  isolatedWords,
+  limitsOf,
+  maxNodesWords,
+  MAX_EDGES,
+  nodeBoundFromEdges,
+  type ConvertLimits,
+} from './limits';
 import { readNumberRows } from './number-rows';
 import { FLOAT32_MAX } from './numpy';
 import { KNOWN, kindOfOgb, ogbFiles } from './ogb-layout';
@@ -129,7 +136,7 @@ export async function readOgb(
     }
   };
 
-  const edges = new EdgeList(file(f.edges));
+  const edges = new EdgeList(file(f.edges), limits.compactEdgesAt);
   await read(f.edges, { expected: Elisted, why: 'num-edge-list' }, (v, n, line) => {
     if (n !== 2)
       throw new DatasetError(file(f.edges), `line ${line}`, '2 columns (source, target)', `${n}`);
@@ -138,6 +145,15 @@ export async function readOgb(
     edges.push(v[0], v[1]);
   });
   const E = edges.rows;
+  const most = nodeBoundFromEdges(edges.maxId + 1, limits);
+  if (N > most) {
+    throw new DatasetError(
+      file(f.nodeCount),
+      'line 1',
+      `a node count of at most ${most} (${isolatedWords(edges.maxId + 1)})`,
+      String(N),
+    );
+  }
 
   if (f.edgeFeatures) {
     const path = f.edgeFeatures;
