@@ -185,7 +185,7 @@ describe('Planetoid: only the globals Planetoid files use (defect 3)', () => {
   it('refuses os.system as the graph’s defaultdict factory, by name', async () => {
     const e = await refused(
       () => {},
-      /ind\.tiny\.graph: pickle byte offset \d+: expected one of the numpy \/ scipy\.sparse \/ collections constructors .*, found the global os\.system \(refused: a Python loader would run it\)/,
+      /ind\.tiny\.graph: pickle byte offset \d+: expected a global Planetoid files use \(the numpy, scipy\.sparse and collections constructors: .*\), found the global os\.system, refused: a Python loader would import and call it/,
       (f) => (f['ind.tiny.graph'] = graphPickle(smallPlanetoid().graph, ['os', 'system'])),
     );
     expect(e.found).toContain('os.system');

@@ -163,6 +163,8 @@ export async function readCsv(
         );
       f.rows++;
     });
+    if (f.rows === 0)
+      throw new DatasetError(file(featPath), 'rows', 'at least one feature row', 'none');
     feat = f;
   }
 

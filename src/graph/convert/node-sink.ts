@@ -27,6 +27,8 @@ export interface SinkFs {
   rename: (from: string, to: string) => Promise<void>;
   rm: (path: string) => Promise<void>;
   rmdir: (path: string) => Promise<void>;
+  /** Throws when this user may not write into `path`. */
+  access: (path: string) => void;
 }
 
 const realFs: SinkFs = {
@@ -35,6 +37,7 @@ const realFs: SinkFs = {
   rename: (a, b) => fsp.rename(a, b),
   rm: (p) => fsp.rm(p, { recursive: true, force: true }),
   rmdir: (p) => fsp.rmdir(p),
+  access: (p) => accessSync(p, constants.W_OK),
 };
 
 export interface NodeDirSinkOptions {
@@ -121,7 +124,7 @@ export class NodeDirSink implements DatasetSink {
       );
     for (const dir of [this.label, dirname(this.label)]) {
       try {
-        accessSync(dir, constants.W_OK);
+        this.fs.access(dir);
       } catch (e) {
         this.refuse(
           '--force',
@@ -146,7 +149,7 @@ export class NodeDirSink implements DatasetSink {
     };
     if (!statSync(dir).isDirectory()) fail('a file');
     try {
-      accessSync(dir, constants.W_OK);
+      this.fs.access(dir);
     } catch (e) {
       fail(code(e));
     }

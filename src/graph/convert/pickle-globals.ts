@@ -47,7 +47,7 @@ const ALLOWED: Record<string, Role> = {
 export const ALLOWED_GLOBALS: readonly string[] = Object.keys(ALLOWED);
 
 const ALLOWED_WORDS =
-  'one of the numpy / scipy.sparse / collections constructors Planetoid files use (numpy.dtype, numpy.core.multiarray._reconstruct, scipy.sparse.csr.csr_matrix, collections.defaultdict, list …)';
+  'a global Planetoid files use (the numpy, scipy.sparse and collections constructors: numpy.dtype, numpy.core.multiarray._reconstruct, scipy.sparse.csr.csr_matrix, collections.defaultdict, list …)';
 
 /** Reports a problem at the current opcode (never returns). */
 export type Fail = (expected: string, found: string) => never;
@@ -56,7 +56,7 @@ export type Fail = (expected: string, found: string) => never;
 export function allowGlobal(module: string, name: string, fail: Fail): PyGlobal {
   const g = new PyGlobal(module, name);
   if (!Object.hasOwn(ALLOWED, g.qualified)) {
-    fail(ALLOWED_WORDS, `the global ${g.qualified} (refused: a Python loader would run it)`);
+    fail(ALLOWED_WORDS, `the global ${g.qualified}, refused: a Python loader would import and call it`);
   }
   return g;
 }
