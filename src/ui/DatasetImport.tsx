@@ -5,6 +5,7 @@ import { BUILTIN_DATASETS } from '../graph/builtins';
 import type { DatasetRef } from '../graph/catalog';
 import type { ConvertProgress } from '../graph/convert/input';
 import { deleteStoredDataset, listStoredDatasets, type StoredDataset } from '../graph/store';
+import { cleanAbandonedStaging } from '../graph/store-staging';
 import { formatBytes } from '../util/format';
 import { convertInWorker } from '../worker/convert-client';
 import type { ConvertResult, DroppedFile } from '../worker/convert-protocol';
@@ -104,10 +105,14 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
 
   useEffect(() => {
     let live = true;
-    listStoredDatasets().then(
-      (list) => live && setStored(list),
-      (e) => live && setStorageError(storageProblem(e)),
-    );
+    // Files a crashed conversion left in storage go first (store-staging.ts).
+    cleanAbandonedStaging()
+      .catch(() => [])
+      .then(() => listStoredDatasets())
+      .then(
+        (list) => live && setStored(list),
+        (e) => live && setStorageError(storageProblem(e)),
+      );
     return () => {
       live = false;
     };

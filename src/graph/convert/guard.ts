@@ -25,6 +25,9 @@ function engineLimit(e: Error): { field: string; expected: string; found: string
       found: `too deep to read (${m})`,
     };
   }
+  if (e.name === 'QuotaExceededError' || /quota|no space|ENOSPC/i.test(m)) {
+    return { field: 'space', expected: 'room to store the dataset', found: `none left (${m})` };
+  }
   if (/invalid string length/i.test(m)) {
     return {
       field: 'size',
