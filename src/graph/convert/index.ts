@@ -108,7 +108,12 @@ export async function convertDataset(
     const manifest = await writeDataset(
       read.graph,
       read.meta,
-      { shards: opts.shards ?? 4, seed: opts.seed ?? 0, onProgress },
+      {
+        // Four shards by default, fewer for a graph of fewer nodes (a shard holds at least one).
+        shards: opts.shards ?? Math.min(4, read.graph.numNodes),
+        seed: opts.seed ?? 0,
+        onProgress,
+      },
       sink,
     );
     return { manifest, format: read.format };
