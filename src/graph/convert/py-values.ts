@@ -1,5 +1,6 @@
 // The Python values an unpickled file is made of (what pickle.ts builds): dicts, sets, globals,
 // opaque objects, numpy dtypes and arrays.
+import { quote } from '../errors';
 
 export class PyGlobal {
   constructor(
@@ -117,6 +118,7 @@ export function toKey(k: PyValue): PyKey | undefined {
 /** A value, in words, for error messages. */
 export function describe(v: unknown): string {
   if (v === null) return 'None';
+  if (typeof v === 'string') return `text ${quote(v)}`;
   if (v instanceof Uint8Array) return `bytes of length ${v.length}`;
   if (Array.isArray(v)) return `a tuple/list of ${v.length}`;
   if (v instanceof PyGlobal) return v.qualified;
