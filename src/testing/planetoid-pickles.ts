@@ -44,8 +44,7 @@ export class PickleWriter {
   }
 }
 
-const dtypeCode = { i4: 4, f4: 4, f8: 8, u1: 1 } as const;
-export type Dtype = keyof typeof dtypeCode;
+export type Dtype = 'i4' | 'f4' | 'f8' | 'u1';
 
 /**
  * A numpy array as numpy pickles it: _reconstruct(ndarray, (0,), 'b') then BUILD with

@@ -56,7 +56,10 @@ export type Fail = (expected: string, found: string) => never;
 export function allowGlobal(module: string, name: string, fail: Fail): PyGlobal {
   const g = new PyGlobal(module, name);
   if (!Object.hasOwn(ALLOWED, g.qualified)) {
-    fail(ALLOWED_WORDS, `the global ${g.qualified}, refused: a Python loader would import and call it`);
+    fail(
+      ALLOWED_WORDS,
+      `the global ${g.qualified}, refused: a Python loader would import and call it`,
+    );
   }
   return g;
 }

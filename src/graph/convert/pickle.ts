@@ -2,13 +2,13 @@
 // plain data uses (the Planetoid files are protocol 2: scipy CSR matrices, numpy arrays and a
 // defaultdict of lists) and accepts only the globals those files name (pickle-globals.ts), turned
 // into plain values. Bounded: no recursion, no spread of an input-sized array onto the call stack,
-// integers of at most MAX_INT_BYTES bytes.
+// integers of at most MAX_INT_BYTES bytes (pickle-cursor.ts).
 import { PickleError } from '../errors';
 import { allowGlobal, build as buildObject, callGlobal } from './pickle-globals';
+import { PickleCursor } from './pickle-cursor';
 import { OPCODE_NAMES } from './pickle-opcodes';
 import {
   describe,
-  latin1,
   PyDict,
   PyGlobal,
   PyObject,
@@ -18,72 +18,15 @@ import {
   toKey,
 } from './py-values';
 
-/** The longest integer a pickle may hold (Planetoid files need 8 bytes; 256 is generous). */
-export const MAX_INT_BYTES = 256;
-
 /** Parses a pickle. `file` names it in errors. */
 export function unpickle(bytes: Uint8Array, file: string): PyValue {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c = new PickleCursor(bytes, file);
+  const fail = c.fail;
   const stack: PyValue[] = [];
   const marks: number[] = [];
   const memo = new Map<number, PyValue>();
-  let pos = 0;
-  let opAt = 0;
   const utf8 = new TextDecoder('utf-8');
 
-  const fail = (expected: string, found: string): never => {
-    throw new PickleError(file, opAt, expected, found);
-  };
-  const need = (n: number) => {
-    if (pos + n > bytes.length) {
-      fail(
-        `${n} more bytes for ${OPCODE_NAMES[bytes[opAt]]}`,
-        `the end of the file (${bytes.length} bytes): truncated`,
-      );
-    }
-  };
-  const u8 = () => {
-    need(1);
-    return bytes[pos++];
-  };
-  const u16 = () => {
-    need(2);
-    const v = dv.getUint16(pos, true);
-    pos += 2;
-    return v;
-  };
-  const u32 = () => {
-    need(4);
-    const v = dv.getUint32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const i32 = () => {
-    need(4);
-    const v = dv.getInt32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const u64 = () => {
-    need(8);
-    const v = dv.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) fail('a length that fits in memory', `${v}`);
-    return Number(v);
-  };
-  const take = (n: number) => {
-    need(n);
-    const v = bytes.slice(pos, pos + n);
-    pos += n;
-    return v;
-  };
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) fail('a newline-terminated argument', 'the end of the file');
-    const s = latin1(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
   const pop = (): PyValue => {
     if (stack.length === 0 || (marks.length && stack.length <= marks[marks.length - 1])) {
       fail('a value on the stack', 'an empty stack');
@@ -99,40 +42,20 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
     if (m === undefined) fail('a MARK before this opcode', 'no MARK');
     return stack.splice(m!);
   };
-  const signedLE = (b: Uint8Array): bigint => {
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    if (b.length && b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
-    return v;
-  };
-  const intValue = (v: bigint): number | bigint =>
-    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   const resolveGlobal = (module: string, name: string) => allowGlobal(module, name, fail);
   const build = (obj: PyValue, state: PyValue) => buildObject(obj, state, fail);
   const pushAll = (target: PyValue[], items: PyValue[]) => {
     for (const v of items) target.push(v);
   };
-  const longBytes = (n: number) => {
-    if (n > MAX_INT_BYTES) fail(`an integer of at most ${MAX_INT_BYTES} bytes`, `${n} bytes`);
-    return take(n);
-  };
-  const decimal = (s: string) => {
-    if (!/^[+-]?\d+$/.test(s)) fail('a decimal integer', describe(s));
-    if (s.length > 2.5 * MAX_INT_BYTES)
-      fail(`an integer of at most ${2.5 * MAX_INT_BYTES} digits`, `${s.length} digits`);
-    return intValue(BigInt(s));
-  };
 
   for (;;) {
-    opAt = pos;
-    if (pos >= bytes.length) fail('a STOP opcode', 'the end of the file: truncated');
-    const op = bytes[pos++];
+    const op = c.op();
     switch (op) {
       case 0x80: // PROTO
-        u8();
+        c.u8();
         break;
       case 0x95: // FRAME
-        u64();
+        c.u64();
         break;
       case 0x2e: // STOP
         if (stack.length !== 1 || marks.length)
@@ -161,69 +84,67 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         stack.push(false);
         break;
       case 0x4a: // BININT
-        stack.push(i32());
+        stack.push(c.i32());
         break;
       case 0x4b: // BININT1
-        stack.push(u8());
+        stack.push(c.u8());
         break;
       case 0x4d: // BININT2
-        stack.push(u16());
+        stack.push(c.u16());
         break;
       case 0x8a: // LONG1
-        stack.push(intValue(signedLE(longBytes(u8()))));
+        stack.push(c.long(c.u8()));
         break;
       case 0x8b: // LONG4
-        stack.push(intValue(signedLE(longBytes(u32()))));
+        stack.push(c.long(c.u32()));
         break;
       case 0x49: {
         // INT (text); "01"/"00" are True/False in protocol 0
-        const s = line().trim();
+        const s = c.line().trim();
         if (s === '01' || s === '00') stack.push(s === '01');
-        else stack.push(decimal(s));
+        else stack.push(c.decimal(s));
         break;
       }
       case 0x4c: {
         // LONG (text)
-        stack.push(decimal(line().trim().replace(/L$/, '')));
+        stack.push(c.decimal(c.line().trim().replace(/L$/, '')));
         break;
       }
       case 0x46: {
         // FLOAT (text)
-        const s = line().trim();
+        const s = c.line().trim();
         const v = Number(s);
         if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail('a decimal number', describe(s));
         stack.push(v);
         break;
       }
       case 0x47: // BINFLOAT (big-endian f64)
-        need(8);
-        stack.push(dv.getFloat64(pos, false));
-        pos += 8;
+        stack.push(c.f64());
         break;
       case 0x54: // BINSTRING
-        stack.push(take(u32()));
+        stack.push(c.take(c.u32()));
         break;
       case 0x55: // SHORT_BINSTRING
-        stack.push(take(u8()));
+        stack.push(c.take(c.u8()));
         break;
       case 0x42: // BINBYTES
-        stack.push(take(u32()));
+        stack.push(c.take(c.u32()));
         break;
       case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8()));
+        stack.push(c.take(c.u8()));
         break;
       case 0x8e: // BINBYTES8
       case 0x96: // BYTEARRAY8
-        stack.push(take(u64()));
+        stack.push(c.take(c.u64()));
         break;
       case 0x58: // BINUNICODE
-        stack.push(utf8.decode(take(u32())));
+        stack.push(utf8.decode(c.take(c.u32())));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(utf8.decode(take(u8())));
+        stack.push(utf8.decode(c.take(c.u8())));
         break;
       case 0x8d: // BINUNICODE8
-        stack.push(utf8.decode(take(u64())));
+        stack.push(utf8.decode(c.take(c.u64())));
         break;
       case 0x29: // EMPTY_TUPLE
         stack.push([]);
@@ -309,8 +230,8 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       }
       case 0x63: {
         // GLOBAL
-        const module = line();
-        const name = line();
+        const module = c.line();
+        const name = c.line();
         stack.push(resolveGlobal(module, name));
         break;
       }
@@ -357,13 +278,13 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         break;
       }
       case 0x71: // BINPUT
-        memo.set(u8(), top());
+        memo.set(c.u8(), top());
         break;
       case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
+        memo.set(c.u32(), top());
         break;
       case 0x70: // PUT (text)
-        memo.set(Number(line()), top());
+        memo.set(Number(c.line()), top());
         break;
       case 0x94: // MEMOIZE
         memo.set(memo.size, top());
@@ -372,7 +293,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       case 0x6a: // LONG_BINGET
       case 0x67: {
         // GET (text)
-        const idx = op === 0x68 ? u8() : op === 0x6a ? u32() : Number(line());
+        const idx = op === 0x68 ? c.u8() : op === 0x6a ? c.u32() : Number(c.line());
         if (!memo.has(idx)) fail(`a memo entry ${idx} stored earlier`, 'none');
         stack.push(memo.get(idx)!);
         break;
@@ -382,7 +303,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const ch = op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : '';
         throw new PickleError(
           file,
-          opAt,
+          c.opAt,
           'an opcode this reader knows (the protocol 0–5 data opcodes)',
           `opcode 0x${op.toString(16).padStart(2, '0')}${ch}${name ? ` (${name}, not supported)` : ' (unknown)'}`,
         );
