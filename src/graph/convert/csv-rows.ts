@@ -2,7 +2,7 @@
 // object per row), and the node ids those rows name: each id bounded by --max-nodes when it is
 // read, and the node count they imply checked against how many nodes the files name at all.
 import { DatasetError, quote } from '../errors';
-import { GrowableF32, GrowableI32, GrowableU32, GrowableU8 } from './growable';
+import { Growable } from './growable';
 import { checkNodeBound, isolatedWords, nodeBoundFromEdges, type ConvertLimits } from './limits';
 import { FLOAT32_MAX } from './numpy';
 
@@ -80,24 +80,24 @@ export function float32Value(s: string, file: string, field: string, what: strin
 
 /** Feature rows: values, and each row's node id when the file has an id column. */
 export class FeatureRows {
-  ids: GrowableU32 | null = null;
-  lines = new GrowableU32();
-  data = new GrowableF32(1 << 12);
+  ids: Growable<Uint32Array> | null = null;
+  lines = new Growable(Uint32Array);
+  data = new Growable(Float32Array, 1 << 12);
   dim = -1;
   rows = 0;
 }
 
 /** Label rows: one class per row (a value index; -1 = none) or T 0/1 tasks per row. */
 export class LabelRows {
-  ids: GrowableU32 | null = null;
-  lines = new GrowableU32();
+  ids: Growable<Uint32Array> | null = null;
+  lines = new Growable(Uint32Array);
   layout: 'class' | 'multi' | null = null;
   tasks = 0;
   /** Class layout: an index into `values` per row, -1 for none. */
-  classOf = new GrowableI32();
+  classOf = new Growable(Int32Array);
   values = new Map<string, number>();
   /** Multi-label layout: `tasks` bytes of 0/1 per row. */
-  bits = new GrowableU8();
+  bits = new Growable(Uint8Array);
   rows = 0;
 
   addClass(s: string): void {
@@ -116,9 +116,9 @@ export class LabelRows {
 
 /** Split rows: a node id (or the row) and a split code. */
 export class SplitRows {
-  ids = new GrowableU32();
-  lines = new GrowableU32();
-  codes = new GrowableU8();
+  ids = new Growable(Uint32Array);
+  lines = new Growable(Uint32Array);
+  codes = new Growable(Uint8Array);
 }
 
 /**

@@ -16,7 +16,7 @@ import type { NodeFeatures } from '../types';
 import { EdgeList } from './edge-list';
 import { csvFeatures, csvLabels, csvSplit } from './csv-build';
 import { FeatureRows, float32Value, LabelRows, NodeIds, SplitRows } from './csv-rows';
-import { GrowableU32 } from './growable';
+import { Growable } from './growable';
 import {
   csvFiles,
   HEADER_WORDS,
@@ -136,7 +136,7 @@ export async function readCsv(
     const f = new FeatureRows();
     await table(featPath, anyNonNumeric, (t, line, header) => {
       const idCol = hasIdColumn(header);
-      if (idCol && !f.ids) f.ids = new GrowableU32();
+      if (idCol && !f.ids) f.ids = new Growable(Uint32Array);
       const off = idCol ? 1 : 0;
       if (f.dim < 0) f.dim = t.length - off;
       if (f.dim < 1)
@@ -180,7 +180,7 @@ export async function readCsv(
       if (lab.layout === null) {
         lab.layout = layout;
         lab.tasks = values.length;
-        if (idCol) lab.ids = new GrowableU32();
+        if (idCol) lab.ids = new Growable(Uint32Array);
       }
       columns(labelsPath, line, lab.tasks + (lab.ids ? 1 : 0), t.length);
       const where = `line ${line}`;

@@ -6,7 +6,7 @@
 // disk. The sort is a stable LSD radix sort on 16-bit digits: O(rows), whatever the node count.
 import { DatasetError } from '../errors';
 import { buildAdjacency, type AdjacencyResult } from './edges';
-import { GrowableF32, GrowableU32 } from './growable';
+import { Growable } from './growable';
 import { MAX_EDGES } from './limits';
 
 /** Rows held before the first compaction. */
@@ -18,12 +18,12 @@ export const COMPACT_AT = 1 << 20;
 export const MAX_ROWS_PER_EDGE = 100;
 
 export class EdgeList {
-  private src = new GrowableU32(1 << 12);
-  private dst = new GrowableU32(1 << 12);
-  private feat = new GrowableF32(0);
+  private src = new Growable(Uint32Array, 1 << 12);
+  private dst = new Growable(Uint32Array, 1 << 12);
+  private feat = new Growable(Float32Array, 0);
   private dim = 0;
   /** Input row of each held edge (kept in input order), for features that come later. */
-  private origin = new GrowableU32(1 << 12);
+  private origin = new Growable(Uint32Array, 1 << 12);
   private lateCursor = 0;
   private next: number;
   /** Input rows pushed. */
@@ -69,7 +69,7 @@ export class EdgeList {
    */
   beginLateFeatures(dim: number): void {
     this.dim = dim;
-    this.feat = new GrowableF32(1 << 12);
+    this.feat = new Growable(Float32Array, 1 << 12);
     this.lateCursor = 0;
   }
 
@@ -118,10 +118,10 @@ export class EdgeList {
     }
     // Survivors in input order, so "first occurrence" stays first across compactions.
     const idx = keepIdx.subarray(0, kept).sort();
-    const s2 = new GrowableU32(Math.max(kept, 1 << 12));
-    const d2 = new GrowableU32(Math.max(kept, 1 << 12));
-    const o2 = new GrowableU32(Math.max(kept, 1 << 12));
-    const f2 = new GrowableF32(this.dim ? kept * this.dim : 0);
+    const s2 = new Growable(Uint32Array, Math.max(kept, 1 << 12));
+    const d2 = new Growable(Uint32Array, Math.max(kept, 1 << 12));
+    const o2 = new Growable(Uint32Array, Math.max(kept, 1 << 12));
+    const f2 = new Growable(Float32Array, this.dim ? kept * this.dim : 0);
     for (let t = 0; t < kept; t++) {
       const k = idx[t];
       s2.push(src[k]);

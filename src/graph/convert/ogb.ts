@@ -8,7 +8,7 @@ import type { Metric } from '../format';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type NodeFeatures, type NodeLabels } from '../types';
 import { meanIncidentEdgeFeatures } from './edges';
 import { EdgeList } from './edge-list';
-import { GrowableF32 } from './growable';
+import { Growable } from './growable';
 import { displayPath, type InputFiles, type ProgressFn } from './input';
 import {
   isolatedWords,
@@ -167,7 +167,7 @@ export async function readOgb(
   let nodeFeat: { dim: number; data: Float32Array } | undefined;
   if (f.nodeFeatures) {
     const path = f.nodeFeatures;
-    const buf = new GrowableF32(1 << 16);
+    const buf = new Growable(Float32Array, 1 << 16);
     const { width } = await read(
       path,
       { expected: N, why: 'one per node, num-node-list' },
@@ -181,7 +181,7 @@ export async function readOgb(
   }
 
   // Labels: one column → classes (NaN = none); several → a multi-label 0/1 matrix.
-  const lab = new GrowableF32(1 << 16);
+  const lab = new Growable(Float32Array, 1 << 16);
   const { width } = await read(
     f.labels,
     { expected: N, why: 'one per node, num-node-list' },

@@ -3,7 +3,7 @@
 // graph is (the rows of allx and the test range of test.index), so a single absurd id is an error
 // that says what it implies, not an allocation of gigabytes.
 import { DatasetError, quote } from '../errors';
-import { GrowableU32 } from './growable';
+import { Growable } from './growable';
 import { checkNodeBound, type ConvertLimits } from './limits';
 import { ndarrayValues } from './numpy';
 import { describe, NdArray, PyDict, type PyValue } from './py-values';
@@ -119,8 +119,8 @@ export function adjacencyLists(
   if (!(graph instanceof PyDict)) {
     throw new DatasetError(file, 'pickled object', 'a dict of adjacency lists', describe(graph));
   }
-  const src = new GrowableU32();
-  const dst = new GrowableU32();
+  const src = new Growable(Uint32Array);
+  const dst = new Growable(Uint32Array);
   const seen = new Map<PyValue[], unknown>();
   let selfLoopNodes = 0;
   let selfLoopEntries = 0;
