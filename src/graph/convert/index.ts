@@ -1,7 +1,9 @@
 // One conversion entry point for the CLI and the page's worker: detect or take the input format,
-// read it into a whole graph, and write it through a sink (which commits only on success).
+// read it into a whole graph, and write it through a sink (which commits only on success). A
+// folder that already is a dataset of this format is copied shard by shard, checked, instead.
 import { DatasetError } from '../errors';
 import type { DatasetManifest } from '../format';
+import { copyDatasetFolder, datasetManifestPath } from './dataset-folder';
 import { hasCsvEdgeList, readCsv, type CsvOptions } from './csv';
 import { aboutInput, asDatasetError } from './guard';
 import { displayPath, type InputFiles, type ProgressFn } from './input';
@@ -10,8 +12,9 @@ import { ogbRoot, readOgb } from './ogb';
 import { planetoidNames, readPlanetoid } from './planetoid';
 import { writeDataset, type DatasetMeta, type DatasetSink, type FullGraph } from './write';
 
-export type InputFormat = 'planetoid' | 'ogb' | 'csv';
-export const INPUT_FORMATS: readonly InputFormat[] = ['planetoid', 'ogb', 'csv'];
+export type InputFormat = 'planetoid' | 'ogb' | 'csv' | 'dataset';
+export const INPUT_FORMATS: readonly InputFormat[] = ['planetoid', 'ogb', 'csv', 'dataset'];
+type GraphFormat = Exclude<InputFormat, 'dataset'>;
 
 export interface ConvertOptions {
   format?: InputFormat | 'auto';
@@ -31,28 +34,26 @@ export interface ConvertOptions {
 
 /** Guesses the format from file names. */
 export function detectFormat(input: InputFiles): InputFormat | undefined {
+  if (datasetManifestPath(input) !== undefined) return 'dataset';
   if (planetoidNames(input).length) return 'planetoid';
   if (ogbRoot(input) !== undefined) return 'ogb';
   if (hasCsvEdgeList(input)) return 'csv';
   return undefined;
 }
 
-export async function readInput(
-  input: InputFiles,
-  opts: ConvertOptions = {},
-): Promise<{ graph: FullGraph; meta: DatasetMeta; format: InputFormat }> {
-  let format = opts.format ?? 'auto';
+function resolveFormat(input: InputFiles, wanted: ConvertOptions['format']): InputFormat {
+  const format = wanted ?? 'auto';
   if (format === 'auto') {
     const found = detectFormat(input);
     if (!found) {
       throw new DatasetError(
         input.label || 'input',
         'format',
-        'Planetoid files (ind.<name>.graph …), an OGB folder (raw/edge.csv.gz …) or CSV files (edges.csv …)',
+        'Planetoid files (ind.<name>.graph …), an OGB folder (raw/edge.csv.gz …), CSV files (edges.csv …) or a dataset folder (manifest.json + shards)',
         `none of these among ${input.paths().length} file(s): ${input.paths().slice(0, 5).join(', ')}`,
       );
     }
-    format = found;
+    return found;
   }
   if (!INPUT_FORMATS.includes(format)) {
     throw new DatasetError(
@@ -60,6 +61,22 @@ export async function readInput(
       '--format',
       INPUT_FORMATS.join(', '),
       String(format),
+    );
+  }
+  return format;
+}
+
+export async function readInput(
+  input: InputFiles,
+  opts: ConvertOptions = {},
+): Promise<{ graph: FullGraph; meta: DatasetMeta; format: GraphFormat }> {
+  const format = resolveFormat(input, opts.format);
+  if (format === 'dataset') {
+    throw new DatasetError(
+      displayPath(input, ''),
+      'format',
+      'graph input files to read (planetoid, ogb or csv)',
+      'a dataset folder: it is copied as it is, not read into a graph',
     );
   }
   const common = {
@@ -99,6 +116,9 @@ export async function convertDataset(
   };
   let read;
   try {
+    if (resolveFormat(input, opts.format) === 'dataset') {
+      return { manifest: await copyDatasetFolder(input, sink, onProgress), format: 'dataset' };
+    }
     read = await readInput(input, { ...opts, onProgress });
   } catch (e) {
     await sink.abort().catch(() => {});

@@ -46,25 +46,29 @@ export function requireFile(input: InputFiles, suffix: string, what: string): st
   return p;
 }
 
-/** The largest file read whole into memory (pickles): larger ones are refused before reading. */
-export const MAX_WHOLE_FILE = 1 << 30;
+/** The largest pickle (read whole into memory): larger ones are refused before reading. */
+export const MAX_PICKLE_BYTES = 1 << 30;
 
-/** A file's bytes in one array (pickles are read whole); refused when past MAX_WHOLE_FILE. */
-export async function readAll(input: InputFiles, path: string): Promise<Uint8Array> {
+/** A file's bytes in one array; refused when past `max` bytes. */
+export async function readAll(
+  input: InputFiles,
+  path: string,
+  max = Number.MAX_SAFE_INTEGER,
+): Promise<Uint8Array> {
   const tooLarge = (n: number) =>
     new DatasetError(
       displayPath(input, path),
       'file size',
-      `at most ${MAX_WHOLE_FILE} bytes (a file read whole)`,
+      `at most ${max} bytes (a file read whole)`,
       `${n} bytes`,
     );
-  if (input.size(path) > MAX_WHOLE_FILE) throw tooLarge(input.size(path));
+  if (input.size(path) > max) throw tooLarge(input.size(path));
   const parts: Uint8Array[] = [];
   let n = 0;
   for await (const c of input.chunks(path)) {
     parts.push(c);
     n += c.length;
-    if (n > MAX_WHOLE_FILE) throw tooLarge(n);
+    if (n > max) throw tooLarge(n);
   }
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(n);

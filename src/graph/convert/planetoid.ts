@@ -8,7 +8,7 @@
 import { DatasetError } from '../errors';
 import { SPLIT_NONE, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type Csr } from '../types';
 import { buildAdjacency } from './edges';
-import { displayPath, readAll, type InputFiles, type ProgressFn } from './input';
+import { displayPath, MAX_PICKLE_BYTES, readAll, type InputFiles, type ProgressFn } from './input';
 import { checkNodeBound, limitsOf, type ConvertLimits } from './limits';
 import { scipyCsr, type ScipyCsr } from './numpy';
 import { unpickle } from './pickle';
@@ -79,7 +79,7 @@ export async function readPlanetoid(
   for (const part of PARTS) {
     const p = pathOf.get(part)!;
     opts.onProgress?.({ stage: 'read', label: p, done, total });
-    bytes.set(part, await readAll(input, p));
+    bytes.set(part, await readAll(input, p, MAX_PICKLE_BYTES));
     done += input.size(p);
   }
   opts.onProgress?.({ stage: 'build', label: 'graph', done: total, total });
