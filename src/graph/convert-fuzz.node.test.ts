@@ -1,6 +1,7 @@
 // Seeded fuzzing of the converters (issue 16): truncations and bit flips of every file of a
 // Planetoid dataset (CiteSeer from ../shared when present, and a small written one), an OGB folder
-// (gzipped, flipped both in the compressed bytes and in the text) and a CSV folder. Every case must
+// (gzipped, flipped both in the compressed bytes and in the text), a CSV folder and a dataset
+// folder (manifest.json + shards, copied). Every case must
 // end within a few seconds with a DatasetError naming a file of the input, or succeed — never
 // hang, throw anything else, or leave an output or staging folder behind. Deterministic: the same
 // seed gives the same cases.
@@ -13,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { convertDataset, type InputFormat } from './convert/index';
 import { memoryInput } from './convert/input';
 import { NodeDirSink } from './convert/node-io';
+import { MemorySink } from './convert/write';
 import { DatasetError } from './errors';
 import { Rng } from './rng';
 import { planetoidFiles, smallPlanetoid } from '../testing/planetoid-pickles';
@@ -218,5 +220,15 @@ describe('fuzzing the converters (seeded)', { timeout: 120_000 * SCALE }, () => 
 
   it('a CSV folder: truncations and bit flips of every file', async () => {
     await fuzz(mutations(csvFiles(new Rng(SEED + 3)), new Rng(SEED + 4), 5, 12 * SCALE), 'csv');
+  });
+
+  it('a dataset folder (copied shard by shard): truncations and bit flips of every file', async () => {
+    const sink = new MemorySink();
+    await convertDataset(memoryInput(csvFiles(new Rng(SEED + 5))), sink, {
+      format: 'csv',
+      shards: 3,
+    });
+    const files: Files = Object.fromEntries([...sink.files].map(([k, v]) => [`ds/${k}`, v]));
+    await fuzz(mutations(files, new Rng(SEED + 6), 4, 10 * SCALE), 'dataset');
   });
 });
