@@ -2,7 +2,7 @@
 // modules as the page, no browser. Same arguments, result, progress lines and error messages as
 // the Chromium host (./headless.ts).
 import { NodeFsSource, resolveDataset } from '../../src/graph/node-source.ts';
-import { useDatasetResolver } from '../../src/headless/dataset-ref.ts';
+import { installDatasetResolver } from '../../src/headless/dataset-ref.ts';
 import { throttledProgress } from '../../src/headless/progress.ts';
 import type { HeadlessEntry } from '../../src/headless/types.ts';
 import { installWebGpu } from './dawn.ts';
@@ -30,7 +30,9 @@ export async function runInNode<T>(
     throw new HeadlessError((e as Error).message);
   }
   // The CLI passes a built-in's name or an absolute folder (scripts/commands/options.ts dataRef).
-  useDatasetResolver((ref) => (ref.startsWith('/') ? new NodeFsSource(ref) : resolveDataset(ref)));
+  installDatasetResolver((ref) =>
+    ref.startsWith('/') ? new NodeFsSource(ref) : resolveDataset(ref),
+  );
   const bar = opts.onProgress ? null : new TerminalProgress();
   const send = opts.onProgress ?? ((p: HeadlessProgress) => bar!.update(p));
   try {

@@ -2,6 +2,7 @@
 // modules loaded by tsx, so the Node host runs the same sources the page does. The single-file
 // build inlines these texts instead (scripts/node-host/build.ts).
 import { readFile } from 'node:fs/promises';
+import { URL } from 'node:url';
 
 const RAW = '?raw';
 

@@ -7,7 +7,7 @@ export type DatasetResolver = (ref: string) => DatasetSource;
 
 let resolver: DatasetResolver | null = null;
 
-export function useDatasetResolver(r: DatasetResolver): void {
+export function installDatasetResolver(r: DatasetResolver): void {
   resolver = r;
 }
 

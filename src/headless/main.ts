@@ -3,7 +3,7 @@
 // JSON-able arguments and gets its JSON-able result back. Progress goes out through
 // window.revgnnProgress, which the Node side exposes.
 import { FetchSource } from '../graph/load';
-import { useDatasetResolver } from './dataset-ref';
+import { installDatasetResolver } from './dataset-ref';
 import { ENTRIES } from './entries';
 import { throttledProgress } from './progress';
 import type { HeadlessProgress, HeadlessRegistry } from './types';
@@ -18,7 +18,7 @@ declare global {
 
 // A folder is read through the dev server's /@fs/ (the Node side allows it); a built-in is
 // served from public/datasets/.
-useDatasetResolver((ref) => {
+installDatasetResolver((ref) => {
   if (ref.startsWith('/'))
     return new FetchSource(`${location.origin}/@fs${ref.replace(/\/+$/, '')}/`);
   if (!/^[\w.-]+$/.test(ref))
