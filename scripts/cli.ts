@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerBench } from './commands/bench.ts';
 import { registerConvert } from './commands/convert.ts';
+import { registerDeviceCheck } from './commands/device-check.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerTrain(program, devRunner);
   registerSweep(program, devRunner);
   registerBench(program, devRunner);
+  registerDeviceCheck(program, devRunner);
   return program;
 }
 

@@ -14,6 +14,7 @@ import {
   type HeadlessProgress,
 } from './host-types.ts';
 import { TerminalProgress } from './terminal-progress.ts';
+import type { EntryRunner } from './hosts.ts';
 
 export async function runInNode<T>(
   name: string,
@@ -44,3 +45,10 @@ export async function runInNode<T>(
     bar?.stop();
   }
 }
+
+/** Commands given this runner offer only the Node host (the single-file build). */
+export const nodeRunner: EntryRunner = {
+  choices: ['node'],
+  defaultHost: 'node',
+  run: (_host, name, args, opts) => runInNode(name, args, opts),
+};

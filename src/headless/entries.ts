@@ -3,6 +3,7 @@
 import { runBench, type BenchArgs } from './bench';
 import { runBenchScale, type BenchScaleArgs } from './bench-scale';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
+import { deviceCheck, type DeviceCheckArgs } from './device-check';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
 import type { HeadlessEntry } from './types';
@@ -13,6 +14,7 @@ export const ENTRIES: Record<string, HeadlessEntry> = {
   'bench-scale': (args, progress) => runBenchScale(args as BenchScaleArgs, progress),
   train: (args, progress) => trainHeadless(args as TrainArgs, progress),
   sweep: (args, progress) => sweepHeadless(args as SweepArgs, progress),
+  'device-check': (args, progress) => deviceCheck(args as DeviceCheckArgs, progress),
 };
 
 /** The entry called `name`, or an error listing the registered ones. */
