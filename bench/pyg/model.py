@@ -6,8 +6,12 @@ impl="pyg": torch_geometric.nn.GroupAddRev around GENConv (memory-saving reversi
 impl="plain": the same network in plain PyTorch with ordinary autograd (no PyG needed); the CPU
 check compares it with the engine's float64 reference, and the device run compares PyG with it.
 """
+import warnings
+
 import torch
 from torch import nn
+
+warnings.filterwarnings("ignore", message=r"scatter_reduce\(\) is in beta")
 
 GEN_EPS = 1e-7  # src/nn/ops/gen.ts GEN_EPS; softmax temperature 1 (GEN_BETA)
 

@@ -65,7 +65,7 @@ export const DRY_PLAN: CheckPlan = {
   mode: 'dry-run',
   part: { nodes: 300, avgDegree: 8, tasks: 112, edgeDim: 8, modules: 6, seed: 1 },
   kernels: { rows: 1024, channels: [64, 128, 256], targetMs: 10, copyFloats: 2 ** 18 },
-  steps: steps(4, 12, 16, [2, 2, 1]),
+  steps: steps(4, 8, 16, [1, 1, 1]),
   peerReps: [
     { warmup: 1, timed: 2 },
     { warmup: 1, timed: 2 },
