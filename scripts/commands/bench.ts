@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { renderResults, replaceSection, targetChecks } from '../lib/bench-report.ts';
+import { renderResults, replaceResultsSection, targetChecks } from '../lib/bench-report.ts';
 import { runScale } from '../lib/bench-scale.ts';
 import type { EntryRunner } from '../lib/hosts.ts';
 import type { BenchArgs, BenchResult, BenchSection } from '../../src/headless/bench.ts';
@@ -107,7 +107,7 @@ async function runSuite(o: BenchCliOptions, runner: EntryRunner): Promise<void> 
       const readmePath = join(ROOT, 'README.md');
       writeFileSync(
         readmePath,
-        replaceSection(
+        replaceResultsSection(
           readFileSync(readmePath, 'utf8'),
           renderResults(result, relative(ROOT, file)),
         ),
