@@ -35,7 +35,7 @@ describe('the device check', () => {
     const r = spawnSync(
       'bash',
       [join(dir, 'device-check.sh'), '--dry-run', '--out', out, '--python', PYTHON],
-      { encoding: 'utf8', timeout: 300_000, cwd: tmp },
+      { encoding: 'utf8', timeout: 700_000, cwd: tmp },
     );
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(readFileSync(out, 'utf8'));
@@ -66,5 +66,5 @@ describe('the device check', () => {
     expect(j.peer.steps.map((s: { status: string }) => s.status)).toEqual(['ok', 'ok', 'ok']);
     expect(j.comparison.length).toBe(3);
     for (const c of j.comparison) expect(c.stepTimeRatio).toBeGreaterThan(0);
-  });
+  }, 720_000);
 });

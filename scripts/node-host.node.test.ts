@@ -18,7 +18,7 @@ const SMALL = ['--channels', '16', '--groups', '2', '--epochs', '3'];
 function run(host: string, ...args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args, '--host', host], {
     encoding: 'utf8',
-    timeout: 180_000,
+    timeout: 300_000,
     env: swiftShaderEnv(),
   });
 }
@@ -49,7 +49,7 @@ describe('the Node host', () => {
     expect(node.peakBytes).toBe(chromium.peakBytes);
     expect(node.peakHeldBytes).toBe(chromium.peakHeldBytes);
     expect(node.peakByTag).toEqual(chromium.peakByTag);
-  });
+  }, 400_000);
 
   it("reports an entry's error with the Chromium host's wording", () => {
     const r = run('node', ...TRAIN, ...SMALL, '--budget-mb', '0.5');
@@ -57,5 +57,5 @@ describe('the Node host', () => {
     expect(r.stderr).toMatch(
       /error: Headless entry "train" failed: GpuOutOfMemoryError: Out of GPU memory \(budget\)/,
     );
-  });
+  }, 200_000);
 });

@@ -65,5 +65,5 @@ describe.skipIf(!hasTorch)(`the PyTorch peer (${PYTHON})`, () => {
       expect(ref.loss, what).toBeGreaterThan(0.1);
       console.info(`${what}: peer ${py.loss}, engine reference ${ref.loss}`);
     }
-  });
+  }, 300_000);
 });

@@ -74,6 +74,8 @@ export function peerScript(): string | null {
   const candidates = [
     process.env.REVGNN_PYG_SCRIPT,
     fileURLToPath(new URL('./revgnn_step.py', import.meta.url)),
+    // The repository's, from dist-node/revgnn-node.mjs or from scripts/lib/device-check/.
+    fileURLToPath(new URL('../bench/pyg/revgnn_step.py', import.meta.url)),
     fileURLToPath(new URL('../../../bench/pyg/revgnn_step.py', import.meta.url)),
   ];
   return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
