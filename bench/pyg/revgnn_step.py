@@ -150,7 +150,10 @@ def bench(a):
     }
     if impl == "pyg":
         small = dict(configs[0], layers=min(configs[0]["layers"], 4))
-        result["implCheck"] = impl_check(small, part, device, a.seed)
+        try:
+            result["implCheck"] = impl_check(small, part, device, a.seed)
+        except Exception as e:  # reported; the timings below still run
+            result["implCheck"] = {"error": repr(e)}
     for cfg in configs:
         print(f"peer: {cfg['label']} ({impl} on {result['device']})", file=sys.stderr, flush=True)
         try:
