@@ -51,7 +51,10 @@ export function registerBench(program: Command, runner: EntryRunner): void {
     ])
     .option('--sections <list>', `sections to run (${SECTIONS.join(', ')})`, list(section))
     .option('--no-readme', 'do not rewrite the README results section')
-    .option('--scale', 'only the paper-scale section: proteins- and arxiv-sized graphs, by parts')
+    .option(
+      '--scale',
+      'only the paper-scale section (in headless Chromium): proteins- and arxiv-sized graphs, by parts',
+    )
     .option('--scale-factor <F>', 'nodes and edges of the generated graphs × F', Number, 1)
     .option('--budget-gb <G>', 'scale: simulated GPU memory in GiB', Number, 8);
   addHostOption(cmd, runner).action(async (o: BenchCliOptions) => {
