@@ -53,7 +53,13 @@ export async function timeSteps(
         dispatches = rt.batcher.stats.dispatches - d0;
       }
     }
-    return { ms: median(wall), all: wall, encodeMs: median(encode), dispatches, params: net.paramCount };
+    return {
+      ms: median(wall),
+      all: wall,
+      encodeMs: median(encode),
+      dispatches,
+      params: net.paramCount,
+    };
   } finally {
     releaseBatch(rt, batch);
     adam.release();
