@@ -50,7 +50,8 @@ fi
 
 # --- the Vulkan loader (Dawn dlopens libvulkan.so.1) ------------------------------------------
 has_loader() {
-  ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 ' && return 0
+  # (grep without -q reads everything: an early exit would SIGPIPE ldconfig under pipefail)
+  ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1 ' >/dev/null && return 0
   for d in /usr/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/lib; do
     [ -e "$d/libvulkan.so.1" ] && return 0
   done
@@ -94,15 +95,21 @@ PY
 fi
 
 # --- the Vulkan driver (ICD) ------------------------------------------------------------------
-ICD_DIRS="/etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d"
+has_nvidia_icd() {
+  local d
+  for d in /etc/vulkan/icd.d /usr/share/vulkan/icd.d /usr/local/share/vulkan/icd.d; do
+    compgen -G "$d/*nvidia*.json" >/dev/null && return 0
+  done
+  return 1
+}
 if [ -z "${VK_ICD_FILENAMES:-}" ]; then
   if [ -n "$DRY" ] && [ -f /usr/lib/chromium/vk_swiftshader_icd.json ] &&
-    ! ls $ICD_DIRS 2>/dev/null | grep -qi nvidia; then
+    ! has_nvidia_icd; then
     export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
     say "dry run on SwiftShader ($VK_ICD_FILENAMES)"
-  elif ! ls $ICD_DIRS 2>/dev/null | grep -qi nvidia; then
+  elif ! has_nvidia_icd; then
     # Containers often get the NVIDIA driver without its Vulkan manifest: write one.
-    GLX="$(ldconfig -p 2>/dev/null | awk '/libGLX_nvidia\.so\.0 /{print $NF; exit}')"
+    GLX="$(ldconfig -p 2>/dev/null | awk '/libGLX_nvidia\.so\.0 / && !f {print $NF; f = 1}' || true)"
     if [ -n "$GLX" ]; then
       ICD="$DIR/nvidia_icd.json"
       [ -w "$DIR" ] || ICD="$(mktemp --suffix=.json)"
