@@ -177,12 +177,16 @@ export class NodeDirSink implements DatasetSink {
     }
     await this.io('creating the staging folder', this.staging, () => this.fs.mkdir(this.staging));
     this.created = true;
+    // Aborted while the folder was being made (a signal): it goes at once.
+    if (this.closed) await this.abort();
   }
 
   async writeFile(name: string, bytes: Uint8Array): Promise<void> {
     if (this.closed)
       throw new DatasetError(this.label, 'write', 'an open conversion', 'one that was aborted');
     if (!this.created) await this.makeStaging();
+    if (this.closed)
+      throw new DatasetError(this.label, 'write', 'an open conversion', 'one that was aborted');
     await this.io('writing', name, () => this.fs.writeFile(join(this.staging, name), bytes));
   }
 
