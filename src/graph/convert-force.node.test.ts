@@ -163,4 +163,20 @@ describe('--force replaces only a dataset folder that is not the input', () => {
     );
     expect(existsSync(top)).toBe(false);
   });
+
+  it('passes --max-nodes to the converter', async () => {
+    const e = await runConvert({
+      format: 'csv',
+      input: csvFolder(),
+      out: join(tmp, 'max-nodes'),
+      shards: 1,
+      seed: 0,
+      maxNodes: 3,
+      progress: false,
+    }).catch((x) => x);
+    expect(e.message).toMatch(
+      /edges\.csv: line 3, target: expected a node id below 3 \(--max-nodes\), found 3, which implies a graph of 4 nodes/,
+    );
+    expect(existsSync(join(tmp, 'max-nodes'))).toBe(false);
+  });
 });
