@@ -4,6 +4,7 @@
 // folder made for the output. File-system failures a root test process cannot cause (a read-only
 // folder, a full disk) are injected through the sink's fs calls.
 import {
+  chmodSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -128,6 +129,22 @@ describe('--force replaces only a dataset folder that is not the input', () => {
     );
     expect(snapshot(out)).toEqual(before);
   });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'refuses a read-only dataset folder (as a user, not root)',
+    async () => {
+      const out = join(tmp, 'really-read-only');
+      await convertTo(csvFolder(), out);
+      chmodSync(out, 0o555);
+      try {
+        expect(() => new NodeDirSink(out, { force: true })).toThrow(
+          /--force: expected a folder this user may replace .* EACCES \(left untouched\)/,
+        );
+      } finally {
+        chmodSync(out, 0o755);
+      }
+    },
+  );
 
   it('puts the old dataset back when the new one cannot be moved into place', async () => {
     const out = join(tmp, 'rollback');

@@ -18,6 +18,7 @@ import { MemorySink } from './convert/write';
 import { DatasetError } from './errors';
 import { Rng } from './rng';
 import { planetoidFiles, smallPlanetoid } from '../testing/planetoid-pickles';
+import { cpuMs } from '../testing/cpu-time';
 
 const CITESEER = fileURLToPath(
   new URL('../../../shared/datasets/citeseer-planetoid/', import.meta.url),
@@ -130,12 +131,6 @@ interface Outcome {
   ms: number;
   file?: string;
 }
-
-/** This process's CPU time in ms. */
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 async function runCase(c: Case, format: InputFormat): Promise<Outcome> {
   const parent = join(tmp, `case-${serial++}`);
