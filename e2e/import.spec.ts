@@ -15,9 +15,12 @@ const upload = (files: Record<string, Uint8Array | string>): Upload[] =>
     buffer: Buffer.from(typeof b === 'string' ? new TextEncoder().encode(b) : b),
   }));
 
+/** Conversions on a loaded machine take a while: every wait for their outcome is this long. */
+const CONVERSION = { timeout: 120_000 };
+
 async function convert(page: Page, files: Record<string, Uint8Array | string>) {
   await page.getByTestId('dataset-files').setInputFiles(upload(files));
-  await expect(page.getByTestId('dataset-files')).toBeEnabled({ timeout: 60_000 });
+  await expect(page.getByTestId('dataset-files')).toBeEnabled(CONVERSION);
 }
 
 /** Storage keys of staged files that no dataset record names. */
@@ -50,7 +53,7 @@ test('hostile files are refused by name; the page and stored datasets are unharm
 }) => {
   const errors = await openStudio(page);
   await convert(page, { 'edges.csv': '0,1\n1,2\n2,3\n3,0\n', 'labels.csv': '0\n1\n0\n1\n' });
-  await expect(page.getByTestId('dataset-result')).toContainText('Stored');
+  await expect(page.getByTestId('dataset-result')).toContainText('Stored', CONVERSION);
   const stored = page.getByTestId('stored-datasets').locator('li');
   await expect(stored).toHaveCount(1);
 
@@ -100,18 +103,18 @@ test('hostile files are refused by name; the page and stored datasets are unharm
   ];
   for (const [files, message] of cases) {
     await convert(page, files);
-    await expect(error).toBeVisible();
-    await expect(error).toContainText(message);
+    await expect(error).toContainText(message, CONVERSION);
     await expect(stored).toHaveCount(1);
   }
   expect(await orphanKeys(page)).toEqual([]);
 
   // The stored dataset is still there after a reload, and the page still converts.
   await page.reload();
-  await expect(page.getByTestId('stored-datasets').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('adapter-line')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('stored-datasets').locator('li')).toHaveCount(1, CONVERSION);
   await convert(page, { 'edges.csv': '0,1\n1,2\n', 'labels.csv': '0\n1\n1\n' });
-  await expect(page.getByTestId('dataset-result')).toContainText('Stored');
-  await expect(page.getByTestId('stored-datasets').locator('li')).toHaveCount(2);
+  await expect(page.getByTestId('dataset-result')).toContainText('Stored', CONVERSION);
+  await expect(page.getByTestId('stored-datasets').locator('li')).toHaveCount(2, CONVERSION);
   expect(errors).toEqual([]);
 });
 
@@ -135,5 +138,5 @@ test('files a crashed conversion left in browser storage are deleted at the next
   expect(await orphanKeys(page)).toEqual(['staging-crashed-1']);
   await page.reload();
   await expect(page.getByTestId('dataset-import')).toBeVisible({ timeout: 60_000 });
-  await expect.poll(() => orphanKeys(page)).toEqual([]);
+  await expect.poll(() => orphanKeys(page), CONVERSION).toEqual([]);
 });
