@@ -1,9 +1,9 @@
 // `revgnn convert`: Planetoid, OGB or CSV input → a dataset folder (docs/dataset-format.md).
-import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
+import { stageProgress } from '../lib/stage-progress.ts';
+import { Command, Option } from 'commander';
+import { wholeNumber } from './options.ts';
 import { formatBytes } from '../../src/util/format.ts';
 import { convertDataset, INPUT_FORMATS, type InputFormat } from '../../src/graph/convert/index.ts';
-import type { ConvertProgress } from '../../src/graph/convert/input.ts';
 import { DEFAULT_MAX_NODES } from '../../src/graph/convert/limits.ts';
 import { NodeDirSink, nodeInput } from '../../src/graph/convert/node-io.ts';
 import type { DatasetManifest } from '../../src/graph/format.ts';
@@ -26,63 +26,6 @@ export interface ConvertCliOptions {
   progress?: boolean;
 }
 
-function wholeNumber(min: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > 0xffffffff) {
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
-    }
-    return n;
-  };
-}
-
-/** A terminal progress bar on a TTY, one line per stage otherwise. */
-function progressReporter(enabled: boolean): {
-  update: (p: ConvertProgress) => void;
-  stop: () => void;
-} {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (!process.stderr.isTTY) {
-    let last = '';
-    return {
-      update: (p) => {
-        const key = `${p.stage} ${p.stage === 'read' ? p.label : ''}`;
-        if (key !== last) {
-          last = key;
-          process.stderr.write(`${p.stage}: ${p.label}\n`);
-        }
-      },
-      stop: () => {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{stage} [{bar}] {percentage}% | {label}',
-      hideCursor: true,
-      clearOnComplete: true,
-      stream: process.stderr,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let stage = '';
-  return {
-    update: (p) => {
-      const payload = { stage: p.stage.padEnd(6), label: p.label.split('/').slice(-2).join('/') };
-      const total = Math.max(p.total, 1);
-      if (!started) {
-        bar.start(total, p.done, payload);
-        started = true;
-      } else if (p.stage !== stage) {
-        bar.setTotal(total);
-      }
-      stage = p.stage;
-      bar.update(Math.min(p.done, total), payload);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
 export function describeManifest(m: DatasetManifest): string {
   const bytes = m.shards.reduce((t, s) => t + s.bytes, 0);
   const labels =
@@ -100,7 +43,7 @@ export function describeManifest(m: DatasetManifest): string {
 export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManifest> {
   const input = nodeInput(opts.input);
   const sink = new NodeDirSink(opts.out, { force: opts.force, input: opts.input });
-  const progress = progressReporter(opts.progress !== false);
+  const progress = stageProgress(opts.progress !== false);
   // SIGINT and SIGTERM both leave nothing behind: the staging folder (and any parent folder made
   // for it) is removed before the process exits with the signal's conventional code.
   const onSignal = (signal: NodeJS.Signals) => {

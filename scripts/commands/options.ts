@@ -8,8 +8,10 @@ import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 export function wholeNumber(min: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min)
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
+    if (!/^\d+$/.test(v) || n < min || n > 0xffffffff)
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to 4294967295, found "${v.slice(0, 40)}"`,
+      );
     return n;
   };
 }
