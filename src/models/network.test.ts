@@ -52,12 +52,16 @@ const OPS = [
   { op: 'sage', edgeDim: 0 },
   { op: 'gen', edgeDim: 4, aggregation: 'max' },
   { op: 'gen', edgeDim: 4, aggregation: 'softmax' },
+  { op: 'gat', edgeDim: 0, heads: 2 },
+  { op: 'gat', edgeDim: 4, heads: 3 },
 ] as const;
 
 describe('memory policies give the same gradients', () => {
   for (const o of OPS) {
     for (const groups of [2, 3, 4]) {
-      const name = `${o.op}${'aggregation' in o ? `-${o.aggregation}` : ''}`;
+      // GAT's heads must divide each group's width (12 / C channels).
+      if ('heads' in o && (12 / groups) % o.heads !== 0) continue;
+      const name = `${o.op}${'aggregation' in o ? `-${o.aggregation}` : ''}${'heads' in o ? `-${o.heads}h${o.edgeDim ? '-edges' : ''}` : ''}`;
       it(`rev ${name}, C = ${groups}: reverse and checkpoint equal store (max rel err ≤ 1e-4)`, async () => {
         const rt = await sharedRuntime();
         const sub = randomSubgraph({
@@ -73,6 +77,7 @@ describe('memory policies give the same gradients', () => {
           model: 'rev',
           op: o.op,
           aggregation: 'aggregation' in o ? o.aggregation : 'softmax',
+          heads: 'heads' in o ? o.heads : 1,
           layers: 3,
           channels: 12,
           groups,
@@ -91,7 +96,7 @@ describe('memory policies give the same gradients', () => {
   }
 
   for (const o of OPS) {
-    it(`res ${o.op}: checkpoint equals store (max rel err ≤ 1e-4)`, async () => {
+    it(`res ${o.op}${'heads' in o ? ` ${o.heads} heads` : ''}: checkpoint equals store (max rel err ≤ 1e-4)`, async () => {
       const rt = await sharedRuntime();
       const sub = randomSubgraph({
         nodes: 19,
@@ -105,6 +110,7 @@ describe('memory policies give the same gradients', () => {
         ...DEFAULT_MODEL,
         model: 'res',
         op: o.op,
+        heads: 'heads' in o ? Math.min(o.heads, 2) : 1,
         layers: 3,
         channels: 8,
         dropout: 0.3,

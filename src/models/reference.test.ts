@@ -38,6 +38,16 @@ const CASES: {
     graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 0, tasks: 4, seed: 4, edgeDim: 2 },
   },
   {
+    name: 'rev gat C=2, 3 heads, edge features',
+    cfg: { model: 'rev', op: 'gat', groups: 2, heads: 3 },
+    graph: { nodes: 10, avgDegree: 3, featureDim: 4, classes: 3, seed: 7, edgeDim: 2 },
+  },
+  {
+    name: 'res gat, 2 heads',
+    cfg: { model: 'res', op: 'gat', heads: 2 },
+    graph: { nodes: 10, avgDegree: 3, featureDim: 5, classes: 3, seed: 8 },
+  },
+  {
     name: 'res gcn',
     cfg: { model: 'res', op: 'gcn' },
     graph: { nodes: 10, avgDegree: 3, featureDim: 5, classes: 4, seed: 5 },

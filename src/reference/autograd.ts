@@ -10,6 +10,7 @@ import {
   genSoftmaxBackwardRef,
   genSoftmaxForwardRef,
 } from './aggregate';
+import { gatBackwardRef, gatForwardRef } from './gat';
 import { layerNormBackwardRef, layerNormRef } from './layernorm';
 
 export class Var {
@@ -150,6 +151,19 @@ export class Tape {
     return this.out(a.rows, x.cols, f.out, (o) => {
       const g = genSoftmaxBackwardRef(inputs(), beta, o.grad);
       this.accumulate(x, edge, g.dx, g.dEdge);
+    });
+  }
+
+  /** GAT attention (the aggregation between z = x·W and the bias); edge (nnz × cols) may be null. */
+  gatAttention(a: Csr, z: Var, att: Var, edge: Var | null, heads: number, slope: number): Var {
+    const inputs = () => {
+      const e = edge ? edge.data : null;
+      return { a, z: z.data, att: att.data, edge: e, heads, w: z.cols, slope };
+    };
+    return this.out(a.rows, z.cols, gatForwardRef(inputs()).out, (o) => {
+      const g = gatBackwardRef(inputs(), o.grad);
+      for (let i = 0; i < g.dAtt.length; i++) att.grad[i] += g.dAtt[i];
+      this.accumulate(z, edge, g.dz, g.dEdge);
     });
   }
 
