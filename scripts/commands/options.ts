@@ -49,6 +49,12 @@ export function addModelOptions(cmd: Command): Command {
     .addOption(
       new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'),
     )
+    .option(
+      '--heads <H>',
+      "GAT attention heads (must divide each operator's width)",
+      wholeNumber(1),
+      1,
+    )
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
     .option('--dropout <p>', 'shared dropout rate', realNumber(0, 1), 0.1)
@@ -93,6 +99,7 @@ export interface ModelCliOptions {
   data: string;
   op: ModelConfig['op'];
   aggr: ModelConfig['aggregation'];
+  heads: number;
   channels: number;
   groups: number;
   dropout: number;
@@ -113,6 +120,7 @@ export function modelConfig(
     model,
     op: o.op,
     aggregation: o.aggr,
+    heads: o.heads,
     layers,
     channels: o.channels,
     groups: o.groups,

@@ -34,6 +34,7 @@ const OP_WORDS: Record<string, string> = {
   gcn: 'GCN',
   sage: 'GraphSAGE (mean)',
   gen: 'GEN (DeeperGCN)',
+  gat: 'GAT (attention)',
 };
 
 interface Props {
@@ -122,6 +123,17 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
             problems={at('op')}
             testId="op-select"
           />
+          {m.op === 'gat' && (
+            <NumberField
+              label="Attention heads"
+              value={m.heads ?? 1}
+              min={1}
+              step={1}
+              onChange={(v) => setModel({ heads: num(v, m.heads ?? 1) })}
+              problems={at('heads')}
+              testId="heads-input"
+            />
+          )}
           {m.op === 'gen' && (
             <Select
               label="GEN aggregation"

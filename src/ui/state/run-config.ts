@@ -56,6 +56,7 @@ export type ProblemField =
   | 'shards'
   | 'model'
   | 'op'
+  | 'heads'
   | 'layers'
   | 'channels'
   | 'groups'
@@ -83,6 +84,7 @@ function fieldOf(text: string): ProblemField {
   if (text.startsWith('Dropout')) return 'dropout';
   if (text.startsWith('Unknown model')) return 'model';
   if (text.startsWith('Unknown operator')) return 'op';
+  if (text.startsWith("GAT's")) return 'heads';
   if (/groups/.test(text)) return 'groups';
   return 'model';
 }
