@@ -1,0 +1,376 @@
+// The dispatch machinery of GEN's aggregation kernels (shaders/aggregate.wgsl and
+// aggregate-power.wgsl): the uniform block, the scalar/vec4 module choice, argument checks, the
+// learned β / p read from a spare element of the aux buffer, and the backward passes all
+// aggregations share. The public wrappers are aggregate.ts (max, softmax) and power-mean.ts.
+import code from '../../shaders/aggregate.wgsl?raw';
+import powerCode from '../../shaders/aggregate-power.wgsl?raw';
+import type { MemoryTag } from '../gpu/memory-tags';
+import type { GpuRuntime } from '../gpu/runtime';
+import type { Tensor } from '../gpu/tensor';
+import type { BindingKind } from '../gpu/pipeline-cache';
+import { uniforms } from '../gpu/uniforms';
+import {
+  type CsrGpu,
+  requireNoAliasing,
+  requireShape,
+  requireStorageBuffers,
+  vec4Aligned,
+  wgslModule,
+} from './csr-gpu';
+import { axpy } from './elementwise';
+import { grid1d } from './grid';
+import { sum } from './reduce';
+
+const WG = 64;
+/** Channels per invocation: the shader's two vec4 lanes. */
+const CPT = 8;
+const SCALAR = `${wgslModule(code, ['header', 'scalar', 'kernels'])}\n${powerCode}`;
+const VEC4 = `${wgslModule(code, ['header', 'vec4', 'kernels'])}\n${powerCode}`;
+/** param_at when β or p travels in the uniform block. */
+const PARAM_IN_UNIFORM = 0xffffffff;
+
+export type Entry =
+  | 'max_forward'
+  | 'softmax_forward'
+  | 'power_forward'
+  | 'max_edge_grad'
+  | 'softmax_edge_grad'
+  | 'power_edge_grad'
+  | 'gather_dx'
+  | 'max_dx'
+  | 'softmax_dx'
+  | 'power_dx'
+  | 'softmax_beta_grad'
+  | 'power_p_grad';
+
+/**
+ * β (softmax) or p (power mean): a number, or a 1×1 tensor in the aux buffer's spare element
+ * (see aggregationState) when it is a parameter on the GPU.
+ */
+export type AggregationParam = number | Tensor;
+
+/** Views the shader's Params struct carries, in its order; absent ones are zero. */
+interface Views {
+  x?: Tensor;
+  edge?: Tensor | null;
+  out?: Tensor;
+  aux?: Tensor;
+  dout?: Tensor;
+  dx?: Tensor;
+  de?: Tensor;
+}
+
+export interface Launch {
+  entry: Entry;
+  /** CSR rows the kernel walks (one invocation per row and 8 channels). */
+  rows: number;
+  channels: number;
+  hasEdge: boolean;
+  eps: number;
+  param: AggregationParam;
+  accumulate: boolean;
+  views: Views;
+  /** Storage bindings 1..n in order; `rw` ones are written. */
+  buffers: [Tensor, 'read' | 'rw'][];
+}
+
+/**
+ * aux (rows × cols, its kind's dtype) with one spare row whose first element can hold a learned
+ * β or p (`param`, 1×1): the kernels read it through aux's own binding. Release `state`.
+ */
+export function aggregationState(
+  rt: GpuRuntime,
+  rows: number,
+  cols: number,
+  tag: MemoryTag,
+  opts: { label: string; dtype?: 'f32' | 'u32' },
+): { state: Tensor; aux: Tensor; param: Tensor } {
+  const state = rt.tensor(rows + 1, cols, tag, opts);
+  return {
+    state,
+    aux: state.rowSlice(0, rows),
+    param: state.rowSlice(rows, rows + 1).colSlice(0, 1),
+  };
+}
+
+/** The element index of a tensor-held parameter in aux's buffer, after checking where it is. */
+function paramIndex(fn: string, param: AggregationParam, aux: Tensor): number {
+  if (typeof param === 'number') return PARAM_IN_UNIFORM;
+  requireShape(fn, 'param', param, 1, 1);
+  const inside = param.offset >= aux.offset && param.offset < aux.offset + aux.rows * aux.rowStride;
+  if (param.buffer !== aux.buffer || inside) {
+    throw new Error(
+      `${fn}: a tensor β or p must be the spare element of the aux tensor's buffer ` +
+        '(aggregationState), where the kernels read it.',
+    );
+  }
+  return param.offset;
+}
+
+export function launch(rt: GpuRuntime, l: Launch): void {
+  requireStorageBuffers(rt, l.buffers.length, `aggregate.${l.entry}`);
+  const v = l.views;
+  const vec4 = vec4Aligned(v.x, v.edge, v.out, v.aux, v.dout, v.dx, v.de);
+  const k = rt.kernel({
+    name: vec4 ? 'aggregate.vec4' : 'aggregate',
+    code: vec4 ? VEC4 : SCALAR,
+    entryPoint: l.entry,
+    bindings: ['uniform', ...l.buffers.map(([, kind]) => kind)] as BindingKind[],
+    constants: { HAS_EDGE: l.hasEdge ? 1 : 0 },
+  });
+  const chunks = Math.ceil(l.channels / CPT);
+  const u = uniforms()
+    .u32(l.rows)
+    .u32(l.channels)
+    .u32(chunks)
+    .u32(l.accumulate ? 1 : 0)
+    .f32(l.eps)
+    .f32(typeof l.param === 'number' ? l.param : 0)
+    // Kernels without aux (gather_dx) never read the parameter.
+    .u32(v.aux ? paramIndex(`aggregate.${l.entry}`, l.param, v.aux) : PARAM_IN_UNIFORM);
+  for (const t of [v.x, v.edge, v.out, v.aux, v.dout, v.dx, v.de]) {
+    if (t) u.view2d(t);
+    else u.u32(0).u32(0);
+  }
+  rt.batcher.dispatch(
+    k,
+    u,
+    l.buffers.map(([t]) => t.buffer),
+    grid1d(l.rows * chunks, WG),
+  );
+}
+
+export function checkForward(
+  fn: string,
+  a: CsrGpu,
+  x: Tensor,
+  edge: Tensor | null,
+  out: Tensor,
+  aux: Tensor,
+  auxName: string,
+  auxType: 'f32' | 'u32',
+): void {
+  const d = x.cols;
+  requireShape(fn, 'x', x, a.cols, d);
+  if (edge) requireShape(fn, 'edge', edge, a.nnz, d);
+  requireShape(fn, 'out', out, a.rows, d);
+  requireShape(fn, auxName, aux, a.rows, d, auxType);
+  requireNoAliasing(fn, { out, [auxName]: aux }, graphTensors(a, { x, edge }));
+}
+
+/** The forward launch every aggregation shares: a pass over A's rows writing out and aux. */
+export function forwardPass(
+  rt: GpuRuntime,
+  entry: Entry,
+  a: CsrGpu,
+  x: Tensor,
+  edge: Tensor | null,
+  eps: number,
+  param: AggregationParam,
+  out: Tensor,
+  aux: Tensor,
+): void {
+  launch(rt, {
+    entry,
+    rows: a.rows,
+    channels: x.cols,
+    hasEdge: !!edge,
+    eps,
+    param,
+    accumulate: false,
+    views: { x, edge, out, aux },
+    buffers: [
+      [a.rowPtr, 'read'],
+      [a.colIdx, 'read'],
+      [x, 'read'],
+      // Without edge features the binding is never read; x stands in for it.
+      [edge ?? x, 'read'],
+      [out, 'rw'],
+      [aux, 'rw'],
+    ],
+  });
+}
+
+function graphTensors(
+  g: CsrGpu,
+  rest: Record<string, Tensor | null>,
+  prefix = 'a',
+): Record<string, Tensor | null> {
+  return { [`${prefix}.rowPtr`]: g.rowPtr, [`${prefix}.colIdx`]: g.colIdx, ...rest };
+}
+
+export interface BackwardArgs {
+  fn: string;
+  aT: CsrGpu;
+  a: CsrGpu;
+  x: Tensor;
+  edge: Tensor | null;
+  /** argmax (max), lse (softmax) or the power mean's coefficients */
+  aux: Tensor;
+  auxName: string;
+  out: Tensor | null;
+  dout: Tensor;
+  dx: Tensor;
+  dEdge: Tensor | null;
+}
+
+function checkBackward(b: BackwardArgs): void {
+  const { fn, aT, a, x, edge, dx, dEdge } = b;
+  const d = x.cols;
+  if (aT.rows !== a.cols || aT.cols !== a.rows || aT.nnz !== a.nnz) {
+    throw new Error(
+      `${fn}: aT is ${aT.rows}×${aT.cols} with ${aT.nnz} entries, expected the transpose of ` +
+        `a (${a.cols}×${a.rows} with ${a.nnz}).`,
+    );
+  }
+  if (!aT.perm) throw new Error(`${fn}: aT has no perm; upload transposeCsr(a).`);
+  requireShape(fn, 'x', x, a.cols, d);
+  if (edge) requireShape(fn, 'edge', edge, a.nnz, d);
+  requireShape(fn, b.auxName, b.aux, a.rows, d, b.auxName === 'argmax' ? 'u32' : 'f32');
+  if (b.out) requireShape(fn, 'out', b.out, a.rows, d);
+  requireShape(fn, 'dout', b.dout, a.rows, d);
+  requireShape(fn, 'dx', dx, a.cols, d);
+  if (dEdge) {
+    if (!edge) throw new Error(`${fn}: dEdge was given but edge is null.`);
+    requireShape(fn, 'dEdge', dEdge, a.nnz, d);
+  }
+  const read = {
+    ...graphTensors(a, {}),
+    ...graphTensors(aT, { 'aT.perm': aT.perm }, 'aT'),
+    x,
+    edge,
+    [b.auxName]: b.aux,
+    out: b.out,
+    dout: b.dout,
+  };
+  requireNoAliasing(fn, dEdge ? { dx, dEdge } : { dx }, read);
+}
+
+/**
+ * Shared by every aggregation. With edge features: per-entry gradients into dEdge (a temporary
+ * when the caller does not want them), then dx gathers them through aT. Without: one pass over
+ * aT that recomputes the per-entry terms.
+ */
+export function backwardPasses(
+  rt: GpuRuntime,
+  b: BackwardArgs,
+  kind: 'max' | 'softmax' | 'power',
+  eps: number,
+  param: AggregationParam,
+  accumulate: boolean,
+): void {
+  checkBackward(b);
+  const { aT, a, x, edge, dout, dx, out } = b;
+  const d = x.cols;
+  const common = { channels: d, eps, param, accumulate };
+  const outBinding = out ? ([[out, 'read']] as [Tensor, 'read'][]) : [];
+  if (!edge) {
+    launch(rt, {
+      ...common,
+      entry: `${kind}_dx`,
+      rows: aT.rows,
+      hasEdge: false,
+      views: { x, out: out ?? undefined, aux: b.aux, dout, dx },
+      buffers: [
+        [aT.rowPtr, 'read'],
+        [aT.colIdx, 'read'],
+        [x, 'read'],
+        // Only max_dx reads perm; the binding keeps the layout shared.
+        [aT.perm!, 'read'],
+        [b.aux, 'read'],
+        [dout, 'read'],
+        [dx, 'rw'],
+        ...outBinding,
+      ],
+    });
+    return;
+  }
+  const de = b.dEdge ?? rt.tensor(a.nnz, d, 'workspace', { label: `${b.fn} per-edge gradient` });
+  try {
+    launch(rt, {
+      ...common,
+      entry: `${kind}_edge_grad`,
+      rows: a.rows,
+      hasEdge: true,
+      views: { x, edge, out: out ?? undefined, aux: b.aux, dout, de },
+      buffers: [
+        [a.rowPtr, 'read'],
+        [a.colIdx, 'read'],
+        [x, 'read'],
+        [edge, 'read'],
+        [b.aux, 'read'],
+        [dout, 'read'],
+        [de, 'rw'],
+        ...outBinding,
+      ],
+    });
+    launch(rt, {
+      ...common,
+      entry: 'gather_dx',
+      rows: aT.rows,
+      hasEdge: true,
+      views: { dx, de },
+      buffers: [
+        [aT.rowPtr, 'read'],
+        [aT.perm!, 'read'],
+        [de, 'read'],
+        [dx, 'rw'],
+      ],
+    });
+  } finally {
+    // Recorded dispatches run in order, so a later reuse of the pooled buffer is safe.
+    if (!b.dEdge) rt.release(de);
+  }
+}
+
+/**
+ * dParam += Σ over (row, channel) of dout_i · ∂out_i/∂param: the per-entry terms over A's rows
+ * (`entry`: softmax_beta_grad or power_p_grad), then one deterministic reduction.
+ */
+export function accumulateParamGrad(
+  rt: GpuRuntime,
+  entry: 'softmax_beta_grad' | 'power_p_grad',
+  a: CsrGpu,
+  x: Tensor,
+  edge: Tensor | null,
+  eps: number,
+  param: AggregationParam,
+  aux: Tensor,
+  out: Tensor | null,
+  dout: Tensor,
+  dParam: Tensor,
+): void {
+  const fn = `aggregate.${entry}`;
+  const d = x.cols;
+  requireShape(fn, 'x', x, a.cols, d);
+  if (edge) requireShape(fn, 'edge', edge, a.nnz, d);
+  requireShape(fn, 'aux', aux, a.rows, d);
+  if (out) requireShape(fn, 'out', out, a.rows, d);
+  requireShape(fn, 'dout', dout, a.rows, d);
+  requireShape(fn, 'dParam', dParam, 1, 1);
+  const terms = rt.tensor(a.rows, x.cols, 'workspace', { label: `${fn} terms` });
+  const total = rt.tensor(1, 1, 'workspace', { label: `${fn} total` });
+  launch(rt, {
+    entry,
+    rows: a.rows,
+    channels: x.cols,
+    hasEdge: !!edge,
+    eps,
+    param,
+    accumulate: false,
+    views: { x, edge, out: out ?? undefined, aux, dout, de: terms },
+    buffers: [
+      [a.rowPtr, 'read'],
+      [a.colIdx, 'read'],
+      [x, 'read'],
+      [edge ?? x, 'read'],
+      [aux, 'read'],
+      [dout, 'read'],
+      [terms, 'rw'],
+      ...(out ? ([[out, 'read']] as [Tensor, 'read'][]) : []),
+    ],
+  });
+  sum(rt, terms, total);
+  axpy(rt, 1, total, dParam);
+  rt.release(terms, total);
+}
