@@ -2,7 +2,13 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
-import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import {
+  DEQ_DEFAULTS,
+  GEN_AGGREGATIONS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../src/models/config.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -47,7 +53,13 @@ export function addModelOptions(cmd: Command): Command {
       new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'),
     )
     .addOption(
-      new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'),
+      new Option('--aggr <aggr>', 'GEN aggregation')
+        .choices([...GEN_AGGREGATIONS])
+        .default('softmax'),
+    )
+    .option(
+      '--no-learn-aggr',
+      "GEN: keep softmax's temperature β (or the power mean's p) at 1 instead of learning it",
     )
     .option(
       '--heads <H>',
@@ -99,6 +111,7 @@ export interface ModelCliOptions {
   data: string;
   op: ModelConfig['op'];
   aggr: ModelConfig['aggregation'];
+  learnAggr: boolean;
   heads: number;
   channels: number;
   groups: number;
@@ -120,6 +133,7 @@ export function modelConfig(
     model,
     op: o.op,
     aggregation: o.aggr,
+    learnAggr: o.learnAggr,
     heads: o.heads,
     layers,
     channels: o.channels,

@@ -110,7 +110,9 @@ function paramIndex(fn: string, param: AggregationParam, aux: Tensor): number {
 export function launch(rt: GpuRuntime, l: Launch): void {
   requireStorageBuffers(rt, l.buffers.length, `aggregate.${l.entry}`);
   const v = l.views;
-  const vec4 = vec4Aligned(v.x, v.edge, v.out, v.aux, v.dout, v.dx, v.de);
+  const views = [v.x, v.edge, v.out, v.aux, v.dout, v.dx, v.de];
+  // An array<vec4f> binding needs 16 bytes: an empty edge tensor (a part without edges) has 4.
+  const vec4 = vec4Aligned(...views) && views.every((t) => !t || t.buffer.bytes >= 16);
   const k = rt.kernel({
     name: vec4 ? 'aggregate.vec4' : 'aggregate',
     code: vec4 ? VEC4 : SCALAR,

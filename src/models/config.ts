@@ -7,12 +7,19 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 export const OP_KINDS = ['gcn', 'sage', 'gen', 'gat'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 export type Tying = 'first-untied' | 'all';
+export const GEN_AGGREGATIONS = [
+  'softmax',
+  'max',
+  'power',
+] as const satisfies readonly GenAggregation[];
 
 export interface ModelConfig {
   model: ModelKind;
   op: OpKind;
   /** GEN's aggregation. */
   aggregation: GenAggregation;
+  /** GEN: learn softmax's temperature β or the power mean's p (true when absent); else 1. */
+  learnAggr?: boolean;
   /** GAT's attention heads; they split each operator's width (1 when absent). */
   heads?: number;
   layers: number;
@@ -47,6 +54,7 @@ export const DEFAULT_MODEL: ModelConfig = {
   model: 'rev',
   op: 'gcn',
   aggregation: 'softmax',
+  learnAggr: true,
   heads: 1,
   layers: 8,
   channels: 64,

@@ -90,8 +90,9 @@ export class DeqNetwork implements Model {
       0,
     );
     this.store.finalize();
+    // Weights only: biases stay 0 and GEN's β / p stay 1.
     for (const p of this.block.conv1.params)
-      if (!p.name.endsWith('.bias')) scale(rt, CONV1_INIT_SCALE, p.value, p.value);
+      if (!/\.(bias|t|p)$/.test(p.name)) scale(rt, CONV1_INIT_SCALE, p.value, p.value);
   }
 
   private makeOp(name: string): Operator {
@@ -102,7 +103,14 @@ export class DeqNetwork implements Model {
       case 'sage':
         return SageOp.create(this.store, name, D);
       case 'gen':
-        return GenOp.create(this.store, name, D, this.config.aggregation, [0, D]);
+        return GenOp.create(
+          this.store,
+          name,
+          D,
+          this.config.aggregation,
+          [0, D],
+          this.config.learnAggr !== false,
+        );
       case 'gat':
         // Built before the edge encoder (see the constructor): the data says whether it will be.
         return GatOp.create(

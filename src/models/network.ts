@@ -71,10 +71,14 @@ export class Network implements Model {
       case 'sage':
         return SageOp.create(this.store, name, width);
       case 'gen':
-        return GenOp.create(this.store, name, width, cfg.aggregation, [
-          group * width,
-          (group + 1) * width,
-        ]);
+        return GenOp.create(
+          this.store,
+          name,
+          width,
+          cfg.aggregation,
+          [group * width, (group + 1) * width],
+          cfg.learnAggr !== false,
+        );
       case 'gat':
         return GatOp.create(
           this.store,

@@ -5,7 +5,7 @@ import { gcnNormalized, meanWeights } from '../graph/normalize';
 import type { Csr, Subgraph } from '../graph/types';
 import { usesEdgeEmbedding, type ModelConfig } from '../models/config';
 import { GAT_SLOPE } from '../kernels/gat';
-import { GEN_BETA, GEN_EPS } from '../nn/ops/gen';
+import { GEN_EPS, GEN_PARAM_INIT, genParamName } from '../nn/ops/gen';
 import type { Tape, Var } from './autograd';
 
 export type Weights = Map<string, Float64Array>;
@@ -83,14 +83,11 @@ export class RefGraph {
           P(`${name}.bias`),
         );
       case 'gen': {
-        const agg = tape.genAggregate(
-          this.sub.adj,
-          h,
-          edges,
-          this.cfg.aggregation,
-          GEN_EPS,
-          GEN_BETA,
-        );
+        const { aggregation } = this.cfg;
+        const suffix = genParamName(aggregation);
+        const learned = suffix !== null && this.cfg.learnAggr !== false;
+        const param = learned ? P(`${name}.${suffix}`) : GEN_PARAM_INIT;
+        const agg = tape.genAggregate(this.sub.adj, h, edges, aggregation, GEN_EPS, param);
         return tape.addBias(tape.matmul(tape.add(h, agg), P(`${name}.weight`)), P(`${name}.bias`));
       }
       case 'gat': {

@@ -1,6 +1,7 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
 import { useId } from 'react';
 import {
+  GEN_AGGREGATIONS,
   isReversible,
   MODEL_KINDS,
   OP_KINDS,
@@ -138,8 +139,17 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
             <Select
               label="GEN aggregation"
               value={m.aggregation}
-              options={['softmax', 'max'] as const}
+              options={GEN_AGGREGATIONS}
               onChange={(aggregation) => setModel({ aggregation })}
+            />
+          )}
+          {m.op === 'gen' && m.aggregation !== 'max' && (
+            <Select
+              label={m.aggregation === 'softmax' ? 'Temperature β' : 'Exponent p'}
+              value={m.learnAggr === false ? 'fixed' : 'learned'}
+              options={['learned', 'fixed'] as const}
+              words={{ learned: 'learned (starts at 1)', fixed: 'fixed at 1' }}
+              onChange={(v) => setModel({ learnAggr: v === 'learned' })}
             />
           )}
           <DepthControl
