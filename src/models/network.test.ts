@@ -52,6 +52,7 @@ const OPS = [
   { op: 'sage', edgeDim: 0 },
   { op: 'gen', edgeDim: 4, aggregation: 'max' },
   { op: 'gen', edgeDim: 4, aggregation: 'softmax' },
+  { op: 'gen', edgeDim: 0, aggregation: 'power' },
   { op: 'gat', edgeDim: 0, heads: 2 },
   { op: 'gat', edgeDim: 4, heads: 3 },
 ] as const;
@@ -121,4 +122,37 @@ describe('memory policies give the same gradients', () => {
       await expectNoGpuErrors(rt);
     });
   }
+});
+
+describe("GEN's aggregation parameter", () => {
+  it('is one learned 1×1 parameter per operator (t for softmax, p for power), none when fixed or max', async () => {
+    const rt = await sharedRuntime();
+    const shape = shapeOf(
+      randomSubgraph({ nodes: 5, avgDegree: 2, featureDim: 3, classes: 2, seed: 1 }),
+    );
+    const names = (cfg: Partial<ModelConfig>) => {
+      const net = new Network(
+        rt,
+        { ...DEFAULT_MODEL, model: 'rev', op: 'gen', layers: 2, channels: 8, ...cfg },
+        shape,
+        1,
+      );
+      const out = net.store.params.filter((p) => p.rows * p.cols === 1).map((p) => p.name);
+      net.release();
+      return out;
+    };
+    expect(names({ aggregation: 'softmax' })).toEqual([
+      'layer0.group0.conv.t',
+      'layer0.group1.conv.t',
+      'layer1.group0.conv.t',
+      'layer1.group1.conv.t',
+    ]);
+    expect(names({ aggregation: 'power', layers: 1 })).toEqual([
+      'layer0.group0.conv.p',
+      'layer0.group1.conv.p',
+    ]);
+    expect(names({ aggregation: 'softmax', learnAggr: false })).toEqual([]);
+    expect(names({ aggregation: 'max' })).toEqual([]);
+    rt.allocator.assertNoLeaks();
+  });
 });

@@ -38,6 +38,16 @@ const CASES: {
     graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 0, tasks: 4, seed: 4, edgeDim: 2 },
   },
   {
+    name: 'rev gen-power C=2 (learned p), edge features',
+    cfg: { model: 'rev', op: 'gen', aggregation: 'power', groups: 2 },
+    graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 3, seed: 9, edgeDim: 2 },
+  },
+  {
+    name: 'res gen-softmax, β fixed at 1',
+    cfg: { model: 'res', op: 'gen', aggregation: 'softmax', learnAggr: false },
+    graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 3, seed: 10 },
+  },
+  {
     name: 'rev gat C=2, 3 heads, edge features',
     cfg: { model: 'rev', op: 'gat', groups: 2, heads: 3 },
     graph: { nodes: 10, avgDegree: 3, featureDim: 4, classes: 3, seed: 7, edgeDim: 2 },
