@@ -6,7 +6,7 @@ import { stepContext } from '../nn/context';
 import { referenceStep, type Weights } from '../reference/model';
 import { releaseBatch, uploadBatch } from '../train/batch';
 import { taskLoss } from '../train/task-loss';
-import { expectFiniteDifferences, jitterWeights } from '../testing/finite-diff';
+import { expectFiniteDifferences, gradientScales, jitterWeights } from '../testing/finite-diff';
 import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { randomSubgraph, shapeOf } from '../testing/graphs';
 import { DEFAULT_MODEL, type ModelConfig } from './config';
@@ -98,7 +98,7 @@ async function gpuStep(sub: Subgraph, cfg: ModelConfig) {
 
 describe('GPU network against the float64 reference', () => {
   for (const c of CASES) {
-    it(`${c.name}: loss within 1e-5 and every gradient within 1e-3 (max |Δ| / max |g| per tensor)`, async () => {
+    it(`${c.name}: loss within 1e-5 and every gradient within 1e-3 (max |Δ| / max |g| per tensor, gradientScales)`, async () => {
       const sub = randomSubgraph(c.graph);
       const cfg = { ...BASE, ...c.cfg } as ModelConfig;
       const gpu = await gpuStep(sub, cfg);
@@ -108,8 +108,9 @@ describe('GPU network against the float64 reference', () => {
       });
       expect(Math.abs(gpu.loss - ref.loss) / Math.abs(ref.loss)).toBeLessThanOrEqual(1e-5);
       expect([...ref.grads.keys()].sort()).toEqual([...gpu.grads.keys()].sort());
+      const scales = gradientScales(ref.grads);
       for (const [name, g] of ref.grads) {
-        const scale = g.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const scale = scales.get(name)!;
         const got = gpu.grads.get(name)!;
         let worst = 0;
         for (let i = 0; i < g.length; i++) worst = Math.max(worst, Math.abs(got[i] - g[i]));
