@@ -41,6 +41,10 @@ export function partBuffers(size: PartSize, model: ModelConfig, shape: DataShape
     { name: 'activations (nodes × channels)', bytes: n * D * 4 },
     { name: 'logits (nodes × outputs)', bytes: n * shape.outputDim * 4 },
   ];
+  if (model.op === 'gat') {
+    const heads = model.heads ?? 1;
+    out.push({ name: 'attention weights ((edges + nodes) × heads)', bytes: (e + n) * heads * 4 });
+  }
   if (shape.inputKind === 'dense')
     out.push({ name: 'node features (nodes × input width)', bytes: n * shape.inputDim * 4 });
   if (shape.edgeDim > 0) {
