@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { runHeadless } from './lib/headless.ts';
-import { renderResults, replaceSection, targetChecks } from './lib/bench-report.ts';
+import { renderResults, replaceResultsSection, targetChecks } from './lib/bench-report.ts';
 import { runConvert } from './commands/convert.ts';
 import { list, modelKind } from './commands/options.ts';
 import type { BenchArgs, BenchResult, BenchSection } from '../src/headless/bench.ts';
@@ -100,7 +100,10 @@ try {
     const readmePath = join(ROOT, 'README.md');
     writeFileSync(
       readmePath,
-      replaceSection(readFileSync(readmePath, 'utf8'), renderResults(result, relative(ROOT, file))),
+      replaceResultsSection(
+        readFileSync(readmePath, 'utf8'),
+        renderResults(result, relative(ROOT, file)),
+      ),
     );
     console.log('updated the results section of README.md');
   }
