@@ -64,8 +64,26 @@ override HAS_EDGE: bool = false;
 
 const WG: u32 = 64u;
 
-fn index(gid: vec3u, nwg: vec3u) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
+/** One invocation's (row, head) or (row, first of four channels); valid is false past the end. */
+struct Item {
+  row: u32,
+  // head, or first channel
+  at: u32,
+  valid: bool,
+}
+
+fn item(gid: vec3u, nwg: vec3u, per_row: u32) -> Item {
+  let t = gid.x + gid.y * nwg.x * WG;
+  return Item(t / per_row, t % per_row, t < p.rows * per_row);
+}
+
+fn per_head(gid: vec3u, nwg: vec3u) -> Item {
+  return item(gid, nwg, p.heads);
+}
+
+fn per_chunk(gid: vec3u, nwg: vec3u) -> Item {
+  let it = item(gid, nwg, p.chunks);
+  return Item(it.row, it.at * 4u, it.valid);
 }
 
 fn z_at(r: u32, c: u32) -> f32 { return ld_z(p.z_off + r * p.z_stride + c); }
@@ -132,10 +150,10 @@ fn score_grad(signed: f32, centred: f32) -> f32 {
 // s_i,h and t_i,h: one invocation per (node, head).
 @compute @workgroup_size(64)
 fn node_scores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   var s = 0.0;
   var d = 0.0;
   for (var c = h * p.dh; c < (h + 1u) * p.dh; c++) {
@@ -150,10 +168,10 @@ fn node_scores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 // ee_k,h for row i's entries (0 on a stored self-loop) and the self-loop's mean at nnz + i.
 @compute @workgroup_size(64)
 fn edge_scores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   var sum = 0.0;
   var count = 0u;
   let k1 = ld_row_ptr(i + 1u);
@@ -172,10 +190,10 @@ fn edge_scores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 // Row i's attention weights for head h: an online max/sum pass, then one that writes them.
 @compute @workgroup_size(64)
 fn softmax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   let ti = ns_at(i, p.heads + h);
   let self_pre = ns_at(i, h) + ti + ee_at(p.nnz + i, h);
   var mx = leaky(self_pre);
@@ -210,10 +228,10 @@ fn softmax(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) n
 // out_i = |α_self| z_i + Σ_k |α_k| z_j, four channels per invocation (a stored self-loop has α 0).
 @compute @workgroup_size(64)
 fn aggregate(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.chunks) { return; }
-  let i = t / p.chunks;
-  let c = (t % p.chunks) * 4u;
+  let it = per_chunk(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let c = it.at;
   let cs = lanes(c);
   let hs = cs / p.dh;
   var acc = weight4(p.nnz + i, hs) * z4(i, cs);
@@ -236,10 +254,10 @@ fn head_dot_dout_z(i: u32, j: u32, h: u32) -> f32 {
 // α_k), α_k (g_k − Σ α g) times the LeakyReLU slope. Written for each entry and the self-loop.
 @compute @workgroup_size(64)
 fn score_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   let k0 = ld_row_ptr(i);
   let k1 = ld_row_ptr(i + 1u);
   let self_a = alpha_at(p.nnz + i, h);
@@ -262,10 +280,10 @@ fn score_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroup
 // in-edges (and self-loop). nd = [ds | dt], N × 2H.
 @compute @workgroup_size(64)
 fn node_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   let self_d = dsc_at(p.nnz + i, h);
   var dt = self_d;
   let k1 = ld_row_ptr(i + 1u);
@@ -280,10 +298,10 @@ fn node_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
 // dz_j = |α_self| dout_j + Σ over j's out-edges (i, entry k) |α_k| dout_i + ds_j a_src + dt_j a_dst.
 @compute @workgroup_size(64)
 fn source_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.chunks) { return; }
-  let j = t / p.chunks;
-  let c = (t % p.chunks) * 4u;
+  let it = per_chunk(gid, nwg);
+  if (!it.valid) { return; }
+  let j = it.row;
+  let c = it.at;
   let cs = lanes(c);
   let hs = cs / p.dh;
   var acc = weight4(p.nnz + j, hs) * dout4(j, cs);
@@ -302,10 +320,10 @@ fn edge_score_grads(
   @builtin(global_invocation_id) gid: vec3u,
   @builtin(num_workgroups) nwg: vec3u,
 ) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.heads) { return; }
-  let i = t / p.heads;
-  let h = t % p.heads;
+  let it = per_head(gid, nwg);
+  if (!it.valid) { return; }
+  let i = it.row;
+  let h = it.at;
   let k0 = ld_row_ptr(i);
   let k1 = ld_row_ptr(i + 1u);
   var count = 0u;
@@ -320,10 +338,10 @@ fn edge_score_grads(
 // dL/dE_k (+)= dL/dee_k,h · a_edge, pointwise over the rows × channels of out (nnz × cols).
 @compute @workgroup_size(64)
 fn edge_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.chunks) { return; }
-  let k = t / p.chunks;
-  let c = (t % p.chunks) * 4u;
+  let it = per_chunk(gid, nwg);
+  if (!it.valid) { return; }
+  let k = it.row;
+  let c = it.at;
   let cs = lanes(c);
   let hs = cs / p.dh;
   let d = vec4f(dee_at(k, hs.x), dee_at(k, hs.y), dee_at(k, hs.z), dee_at(k, hs.w));
@@ -334,10 +352,10 @@ fn edge_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
 // [ds | dt]ᵀ·z and deeᵀ·E (computed by GEMM), out being rows × cols.
 @compute @workgroup_size(64)
 fn att_grads(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let t = index(gid, nwg);
-  if (t >= p.rows * p.chunks) { return; }
-  let r = t / p.chunks;
-  let c = (t % p.chunks) * 4u;
+  let it = per_chunk(gid, nwg);
+  if (!it.valid) { return; }
+  let r = it.row;
+  let c = it.at;
   let cs = lanes(c);
   let ms = vec4u(r * p.heads) + cs / p.dh;
   let base = p.m_off;

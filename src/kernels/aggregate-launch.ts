@@ -1,7 +1,7 @@
 // The dispatch machinery of GEN's aggregation kernels (shaders/aggregate.wgsl and
-// aggregate-power.wgsl): the uniform block, the scalar/vec4 module choice, argument checks, the
-// learned β / p read from a spare element of the aux buffer, and the backward passes all
-// aggregations share. The public wrappers are aggregate.ts (max, softmax) and power-mean.ts.
+// aggregate-power.wgsl): the uniform block, the scalar/vec4 module choice, forward argument
+// checks, and the learned β / p read from a spare element of the aux buffer. The backward passes
+// are aggregate-backward.ts; the public wrappers aggregate.ts (max, softmax) and power-mean.ts.
 import code from '../../shaders/aggregate.wgsl?raw';
 import powerCode from '../../shaders/aggregate-power.wgsl?raw';
 import type { MemoryTag } from '../gpu/memory-tags';
@@ -17,9 +17,7 @@ import {
   vec4Aligned,
   wgslModule,
 } from './csr-gpu';
-import { axpy } from './elementwise';
 import { grid1d } from './grid';
-import { sum } from './reduce';
 
 const WG = 64;
 /** Channels per invocation: the shader's two vec4 lanes. */
@@ -160,6 +158,27 @@ export function checkForward(
   requireNoAliasing(fn, { out, [auxName]: aux }, graphTensors(a, { x, edge }));
 }
 
+/**
+ * A launch over A's rows (one invocation per row and 8 channels) binding rowPtr, colIdx, x and
+ * the edge features (x stands in for them when there are none: the binding is never read), then
+ * `rest`.
+ */
+export function rowPass(
+  rt: GpuRuntime,
+  l: Omit<Launch, 'rows' | 'channels' | 'hasEdge' | 'buffers'>,
+  a: CsrGpu,
+  rest: [Tensor, 'read' | 'rw'][],
+): void {
+  const { x, edge } = l.views;
+  launch(rt, {
+    ...l,
+    rows: a.rows,
+    channels: x!.cols,
+    hasEdge: !!edge,
+    buffers: [[a.rowPtr, 'read'], [a.colIdx, 'read'], [x!, 'read'], [edge ?? x!, 'read'], ...rest],
+  });
+}
+
 /** The forward launch every aggregation shares: a pass over A's rows writing out and aux. */
 export function forwardPass(
   rt: GpuRuntime,
@@ -172,207 +191,17 @@ export function forwardPass(
   out: Tensor,
   aux: Tensor,
 ): void {
-  launch(rt, {
-    entry,
-    rows: a.rows,
-    channels: x.cols,
-    hasEdge: !!edge,
-    eps,
-    param,
-    accumulate: false,
-    views: { x, edge, out, aux },
-    buffers: [
-      [a.rowPtr, 'read'],
-      [a.colIdx, 'read'],
-      [x, 'read'],
-      // Without edge features the binding is never read; x stands in for it.
-      [edge ?? x, 'read'],
-      [out, 'rw'],
-      [aux, 'rw'],
-    ],
-  });
+  const views = { x, edge, out, aux };
+  rowPass(rt, { entry, eps, param, accumulate: false, views }, a, [
+    [out, 'rw'],
+    [aux, 'rw'],
+  ]);
 }
 
-function graphTensors(
+export function graphTensors(
   g: CsrGpu,
   rest: Record<string, Tensor | null>,
   prefix = 'a',
 ): Record<string, Tensor | null> {
   return { [`${prefix}.rowPtr`]: g.rowPtr, [`${prefix}.colIdx`]: g.colIdx, ...rest };
-}
-
-export interface BackwardArgs {
-  fn: string;
-  aT: CsrGpu;
-  a: CsrGpu;
-  x: Tensor;
-  edge: Tensor | null;
-  /** argmax (max), lse (softmax) or the power mean's coefficients */
-  aux: Tensor;
-  auxName: string;
-  out: Tensor | null;
-  dout: Tensor;
-  dx: Tensor;
-  dEdge: Tensor | null;
-}
-
-function checkBackward(b: BackwardArgs): void {
-  const { fn, aT, a, x, edge, dx, dEdge } = b;
-  const d = x.cols;
-  if (aT.rows !== a.cols || aT.cols !== a.rows || aT.nnz !== a.nnz) {
-    throw new Error(
-      `${fn}: aT is ${aT.rows}×${aT.cols} with ${aT.nnz} entries, expected the transpose of ` +
-        `a (${a.cols}×${a.rows} with ${a.nnz}).`,
-    );
-  }
-  if (!aT.perm) throw new Error(`${fn}: aT has no perm; upload transposeCsr(a).`);
-  requireShape(fn, 'x', x, a.cols, d);
-  if (edge) requireShape(fn, 'edge', edge, a.nnz, d);
-  requireShape(fn, b.auxName, b.aux, a.rows, d, b.auxName === 'argmax' ? 'u32' : 'f32');
-  if (b.out) requireShape(fn, 'out', b.out, a.rows, d);
-  requireShape(fn, 'dout', b.dout, a.rows, d);
-  requireShape(fn, 'dx', dx, a.cols, d);
-  if (dEdge) {
-    if (!edge) throw new Error(`${fn}: dEdge was given but edge is null.`);
-    requireShape(fn, 'dEdge', dEdge, a.nnz, d);
-  }
-  const read = {
-    ...graphTensors(a, {}),
-    ...graphTensors(aT, { 'aT.perm': aT.perm }, 'aT'),
-    x,
-    edge,
-    [b.auxName]: b.aux,
-    out: b.out,
-    dout: b.dout,
-  };
-  requireNoAliasing(fn, dEdge ? { dx, dEdge } : { dx }, read);
-}
-
-/**
- * Shared by every aggregation. With edge features: per-entry gradients into dEdge (a temporary
- * when the caller does not want them), then dx gathers them through aT. Without: one pass over
- * aT that recomputes the per-entry terms.
- */
-export function backwardPasses(
-  rt: GpuRuntime,
-  b: BackwardArgs,
-  kind: 'max' | 'softmax' | 'power',
-  eps: number,
-  param: AggregationParam,
-  accumulate: boolean,
-): void {
-  checkBackward(b);
-  const { aT, a, x, edge, dout, dx, out } = b;
-  const d = x.cols;
-  const common = { channels: d, eps, param, accumulate };
-  const outBinding = out ? ([[out, 'read']] as [Tensor, 'read'][]) : [];
-  if (!edge) {
-    launch(rt, {
-      ...common,
-      entry: `${kind}_dx`,
-      rows: aT.rows,
-      hasEdge: false,
-      views: { x, out: out ?? undefined, aux: b.aux, dout, dx },
-      buffers: [
-        [aT.rowPtr, 'read'],
-        [aT.colIdx, 'read'],
-        [x, 'read'],
-        // Only max_dx reads perm; the binding keeps the layout shared.
-        [aT.perm!, 'read'],
-        [b.aux, 'read'],
-        [dout, 'read'],
-        [dx, 'rw'],
-        ...outBinding,
-      ],
-    });
-    return;
-  }
-  const de = b.dEdge ?? rt.tensor(a.nnz, d, 'workspace', { label: `${b.fn} per-edge gradient` });
-  try {
-    launch(rt, {
-      ...common,
-      entry: `${kind}_edge_grad`,
-      rows: a.rows,
-      hasEdge: true,
-      views: { x, edge, out: out ?? undefined, aux: b.aux, dout, de },
-      buffers: [
-        [a.rowPtr, 'read'],
-        [a.colIdx, 'read'],
-        [x, 'read'],
-        [edge, 'read'],
-        [b.aux, 'read'],
-        [dout, 'read'],
-        [de, 'rw'],
-        ...outBinding,
-      ],
-    });
-    launch(rt, {
-      ...common,
-      entry: 'gather_dx',
-      rows: aT.rows,
-      hasEdge: true,
-      views: { dx, de },
-      buffers: [
-        [aT.rowPtr, 'read'],
-        [aT.perm!, 'read'],
-        [de, 'read'],
-        [dx, 'rw'],
-      ],
-    });
-  } finally {
-    // Recorded dispatches run in order, so a later reuse of the pooled buffer is safe.
-    if (!b.dEdge) rt.release(de);
-  }
-}
-
-/**
- * dParam += Σ over (row, channel) of dout_i · ∂out_i/∂param: the per-entry terms over A's rows
- * (`entry`: softmax_beta_grad or power_p_grad), then one deterministic reduction.
- */
-export function accumulateParamGrad(
-  rt: GpuRuntime,
-  entry: 'softmax_beta_grad' | 'power_p_grad',
-  a: CsrGpu,
-  x: Tensor,
-  edge: Tensor | null,
-  eps: number,
-  param: AggregationParam,
-  aux: Tensor,
-  out: Tensor | null,
-  dout: Tensor,
-  dParam: Tensor,
-): void {
-  const fn = `aggregate.${entry}`;
-  const d = x.cols;
-  requireShape(fn, 'x', x, a.cols, d);
-  if (edge) requireShape(fn, 'edge', edge, a.nnz, d);
-  requireShape(fn, 'aux', aux, a.rows, d);
-  if (out) requireShape(fn, 'out', out, a.rows, d);
-  requireShape(fn, 'dout', dout, a.rows, d);
-  requireShape(fn, 'dParam', dParam, 1, 1);
-  const terms = rt.tensor(a.rows, x.cols, 'workspace', { label: `${fn} terms` });
-  const total = rt.tensor(1, 1, 'workspace', { label: `${fn} total` });
-  launch(rt, {
-    entry,
-    rows: a.rows,
-    channels: x.cols,
-    hasEdge: !!edge,
-    eps,
-    param,
-    accumulate: false,
-    views: { x, edge, out: out ?? undefined, aux, dout, de: terms },
-    buffers: [
-      [a.rowPtr, 'read'],
-      [a.colIdx, 'read'],
-      [x, 'read'],
-      [edge ?? x, 'read'],
-      [aux, 'read'],
-      [dout, 'read'],
-      [terms, 'rw'],
-      ...(out ? ([[out, 'read']] as [Tensor, 'read'][]) : []),
-    ],
-  });
-  sum(rt, terms, total);
-  axpy(rt, 1, total, dParam);
-  rt.release(terms, total);
 }

@@ -4,13 +4,8 @@
 // a scatter-add. The power mean is in power-mean.ts; the shared dispatch in aggregate-launch.ts.
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
-import {
-  accumulateParamGrad,
-  type AggregationParam,
-  backwardPasses,
-  checkForward,
-  forwardPass,
-} from './aggregate-launch';
+import { accumulateParamGrad, backwardPasses } from './aggregate-backward';
+import { type AggregationParam, checkForward, forwardPass } from './aggregate-launch';
 import type { CsrGpu } from './csr-gpu';
 
 export { aggregationState, type AggregationParam } from './aggregate-launch';

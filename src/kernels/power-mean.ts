@@ -4,13 +4,8 @@
 // learned parameter on the GPU (aggregationState).
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
-import {
-  accumulateParamGrad,
-  type AggregationParam,
-  backwardPasses,
-  checkForward,
-  forwardPass,
-} from './aggregate-launch';
+import { accumulateParamGrad, backwardPasses } from './aggregate-backward';
+import { type AggregationParam, checkForward, forwardPass } from './aggregate-launch';
 import type { CsrGpu } from './csr-gpu';
 
 /** The official code's clamps on the messages and on their mean. */
