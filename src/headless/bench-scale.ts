@@ -15,7 +15,7 @@ import { openTrainData } from '../train/open-data';
 import type { DataPart, TrainData } from '../train/train-data';
 import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchScaleArgs {
   /** Absolute folders of the generated datasets. */
