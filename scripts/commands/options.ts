@@ -2,7 +2,13 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
-import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import {
+  DEQ_DEFAULTS,
+  GEN_AGGREGATIONS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../src/models/config.ts';
 import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 
 export function wholeNumber(min: number) {
@@ -50,7 +56,19 @@ export function addModelOptions(cmd: Command): Command {
       new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'),
     )
     .addOption(
-      new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'),
+      new Option('--aggr <aggr>', 'GEN aggregation')
+        .choices([...GEN_AGGREGATIONS])
+        .default('softmax'),
+    )
+    .option(
+      '--no-learn-aggr',
+      "GEN: keep softmax's temperature β (or the power mean's p) at 1 instead of learning it",
+    )
+    .option(
+      '--heads <H>',
+      "GAT attention heads (must divide each operator's width)",
+      wholeNumber(1),
+      1,
     )
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
@@ -96,6 +114,8 @@ export interface ModelCliOptions {
   data: string;
   op: ModelConfig['op'];
   aggr: ModelConfig['aggregation'];
+  learnAggr: boolean;
+  heads: number;
   channels: number;
   groups: number;
   dropout: number;
@@ -116,6 +136,8 @@ export function modelConfig(
     model,
     op: o.op,
     aggregation: o.aggr,
+    learnAggr: o.learnAggr,
+    heads: o.heads,
     layers,
     channels: o.channels,
     groups: o.groups,

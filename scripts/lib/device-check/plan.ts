@@ -32,6 +32,8 @@ const gen = (model: 'rev' | 'res', layers: number, channels: number) => ({
   channels,
   groups: 2,
   dropout: 0.1,
+  // The PyG peer's GENConv keeps t = 1 (learn_t=False): the same network on both sides.
+  learnAggr: false,
 });
 
 const label = (model: string, layers: number, channels: number) =>

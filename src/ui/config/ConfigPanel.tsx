@@ -1,6 +1,7 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
 import { useId } from 'react';
 import {
+  GEN_AGGREGATIONS,
   isReversible,
   MODEL_KINDS,
   OP_KINDS,
@@ -34,6 +35,7 @@ const OP_WORDS: Record<string, string> = {
   gcn: 'GCN',
   sage: 'GraphSAGE (mean)',
   gen: 'GEN (DeeperGCN)',
+  gat: 'GAT (attention)',
 };
 
 interface Props {
@@ -122,12 +124,32 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
             problems={at('op')}
             testId="op-select"
           />
+          {m.op === 'gat' && (
+            <NumberField
+              label="Attention heads"
+              value={m.heads ?? 1}
+              min={1}
+              step={1}
+              onChange={(v) => setModel({ heads: num(v, m.heads ?? 1) })}
+              problems={at('heads')}
+              testId="heads-input"
+            />
+          )}
           {m.op === 'gen' && (
             <Select
               label="GEN aggregation"
               value={m.aggregation}
-              options={['softmax', 'max'] as const}
+              options={GEN_AGGREGATIONS}
               onChange={(aggregation) => setModel({ aggregation })}
+            />
+          )}
+          {m.op === 'gen' && m.aggregation !== 'max' && (
+            <Select
+              label={m.aggregation === 'softmax' ? 'Temperature β' : 'Exponent p'}
+              value={m.learnAggr === false ? 'fixed' : 'learned'}
+              options={['learned', 'fixed'] as const}
+              words={{ learned: 'learned (starts at 1)', fixed: 'fixed at 1' }}
+              onChange={(v) => setModel({ learnAggr: v === 'learned' })}
             />
           )}
           <DepthControl

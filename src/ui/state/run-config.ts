@@ -62,6 +62,7 @@ export type ProblemField =
   | 'shards'
   | 'model'
   | 'op'
+  | 'heads'
   | 'layers'
   | 'channels'
   | 'groups'
@@ -91,6 +92,7 @@ function fieldOf(text: string): ProblemField {
   if (text.startsWith('Dropout')) return 'dropout';
   if (text.startsWith('Unknown model')) return 'model';
   if (text.startsWith('Unknown operator')) return 'op';
+  if (text.startsWith("GAT's")) return 'heads';
   if (/groups/.test(text)) return 'groups';
   return 'model';
 }

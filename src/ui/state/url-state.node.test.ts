@@ -34,6 +34,16 @@ describe('the configuration in the address', () => {
     expect(back.state).toEqual(s);
   });
 
+  it('carries GAT and its heads', () => {
+    const s: PageState = {
+      ...DEFAULT_PAGE,
+      run: { ...DEFAULT_PAGE.run, model: { ...DEFAULT_PAGE.run.model, op: 'gat', heads: 4 } },
+    };
+    expect(encodeState(s)).toContain('op=gat');
+    expect(encodeState(s)).toContain('heads=4');
+    expect(decodeState(encodeState(s)).state).toEqual(s);
+  });
+
   it('carries deq solver settings only when set', () => {
     const s: PageState = {
       ...DEFAULT_PAGE,

@@ -3,7 +3,13 @@
 // back to its default and is reported in words; values that parse but cannot run (e.g. one group
 // for a reversible model) are kept, so the page can explain them beside their control.
 import type { DatasetRef } from '../../graph/catalog';
-import { DEFAULT_MODEL, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../models/config';
+import {
+  DEFAULT_MODEL,
+  GEN_AGGREGATIONS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../models/config';
 import { DEFAULT_RUN, DEFAULT_SWEEP, type RunConfig, type SweepConfig } from './run-config';
 
 export interface PageState {
@@ -19,7 +25,7 @@ export const DEFAULT_PAGE: PageState = { run: DEFAULT_RUN, sweep: DEFAULT_SWEEP,
 const CHOICES: Record<string, readonly string[]> = {
   model: MODEL_KINDS,
   op: OP_KINDS,
-  aggregation: ['softmax', 'max'],
+  aggregation: GEN_AGGREGATIONS,
   tying: ['first-untied', 'all'],
 };
 
