@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
 import { DEFAULT_TRAIN, type WeightDecayScope } from '../../src/train/options.ts';
@@ -12,7 +12,9 @@ import { RECIPE_NAMES } from '../../src/train/recipes.ts';
 import { parseSeeds, type SeedSummary } from '../../src/train/seeds.ts';
 import { applyRecipe, RECIPE_HELP } from './recipe.ts';
 import {
+  addHostOption,
   addModelOptions,
+  type HostCliOptions,
   budgetBytes,
   dataRef,
   modelConfig,
@@ -22,7 +24,7 @@ import {
   wholeNumber,
 } from './options.ts';
 
-interface TrainCliOptions extends ModelCliOptions {
+interface TrainCliOptions extends ModelCliOptions, HostCliOptions {
   model: ModelConfig['model'];
   layers: number;
   epochs: number;
@@ -42,11 +44,11 @@ interface TrainCliOptions extends ModelCliOptions {
   out?: string;
 }
 
-export function registerTrain(program: Command): void {
+export function registerTrain(program: Command, runner: EntryRunner): void {
   const cmd = program
     .command('train')
     .description('Train a model headless and write its curve as JSON');
-  addModelOptions(cmd)
+  addHostOption(addModelOptions(cmd), runner)
     .addOption(new Option('--recipe <name>', RECIPE_HELP).choices(RECIPE_NAMES))
     .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq | plain', modelKind, 'rev')
     .option('--layers <L>', "depth (deq: the solvers' iteration cap)", wholeNumber(1), 8)
@@ -133,7 +135,7 @@ export function registerTrain(program: Command): void {
         },
         ...(o.seeds ? { seeds: o.seeds } : {}),
       };
-      const result = await runHeadless<TrainJson | SeedsJson>('train', args, {
+      const result = await runner.run<TrainJson | SeedsJson>(o.host, 'train', args, {
         allowFolders: data.allow,
       });
       writeJson(o.out, result);

@@ -2,7 +2,7 @@
 // layers) and whether its solves keep converging on the proteins graph.
 import type { BenchResult } from '../../src/headless/bench.ts';
 import type { TargetCheck } from './bench-report.ts';
-import { table } from './markdown-table.ts';
+import { table } from './markdown.ts';
 
 export const DEQ_PACE_TARGET = 2;
 

@@ -3,7 +3,7 @@
 import type { BenchResult, MemoryRow } from '../../src/headless/bench.ts';
 import { formatBytes } from '../../src/util/format.ts';
 import { deqTargetChecks, renderDeq } from './bench-deq-report.ts';
-import { table } from './markdown-table.ts';
+import { replaceSection, table } from './markdown.ts';
 
 export const START = '<!-- bench:start -->';
 export const END = '<!-- bench:end -->';
@@ -283,10 +283,6 @@ export function renderResults(r: BenchResult, file: string): string {
   return lines.join('\n');
 }
 
-export function replaceSection(readme: string, body: string): string {
-  const section = `${START}\n${body}\n${END}`;
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a >= 0 && b > a) return readme.slice(0, a) + section + readme.slice(b + END.length);
-  return `${readme.trimEnd()}\n\n## Measured results\n\n${section}\n`;
+export function replaceResultsSection(readme: string, body: string): string {
+  return replaceSection(readme, body, { start: START, end: END, heading: '## Measured results' });
 }

@@ -9,7 +9,7 @@ import { DEFAULT_MODEL, type ModelConfig, type OpKind } from '../models/config';
 import { trainData } from '../train/train-data';
 import { DEFAULT_TRAIN, Trainer, type EpochRecord, type EpochSolverStats } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface DeqPaceRow {
   dataset: string;

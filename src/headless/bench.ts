@@ -16,7 +16,7 @@ import { DEFAULT_TRAIN, Trainer, type TrainOptions } from '../train/trainer';
 import { benchDeq, DEQ_SIZES, type DeqBenchResult } from './bench-deq';
 import { benchKernels, type KernelBenchResult } from './bench-kernels';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchArgs {
   full: boolean;

@@ -9,7 +9,7 @@ import { openTrainData, type StreamMode } from '../train/open-data';
 import { summarizeSeeds } from '../train/seeds';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface TrainArgs {
   data: string;

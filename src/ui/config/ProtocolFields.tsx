@@ -1,6 +1,6 @@
 // The settings of a published protocol beside the model: a named recipe applied in one go, the
 // input's preprocessing and dropout, weight decay (all parameters, or the first layer as Kipf's
-// GCN has it), clipping, early stopping, evaluation parts, and repeats over seeds.
+// GCN has it), clipping, early stopping, and repeats over seeds.
 import { useId } from 'react';
 import { FEATURE_PREPS } from '../../models/config';
 import { RECIPE_NAMES, RECIPES } from '../../train/recipes';
@@ -46,7 +46,7 @@ export function ProtocolFields({ cfg, onChange, problems }: Props) {
   const m = cfg.model;
   return (
     <fieldset>
-      <legend>Inputs, regularisation, evaluation</legend>
+      <legend>Inputs, regularisation, repeats</legend>
       <div className="row">
         <Select
           label="Features"
@@ -110,14 +110,6 @@ export function ProtocolFields({ cfg, onChange, problems }: Props) {
         </div>
       )}
       <div className="row">
-        <NumberField
-          label="Evaluation parts"
-          value={x.evalParts}
-          min={1}
-          step={1}
-          onChange={(v) => set({ evalParts: v ?? 1 })}
-          testId="eval-parts-input"
-        />
         <NumberField
           label="Repeat with seeds"
           value={x.repeats}

@@ -22,6 +22,10 @@ export interface RunConfig {
   lr: number;
   /** Random parts per epoch: each part's induced subgraph is one optimizer step. */
   parts: number;
+  /** Random parts each evaluation pass is cut into (only one on the GPU at a time). */
+  evalParts: number;
+  /** Evaluation passes over independent partitions, their predictions averaged. */
+  evalViews: number;
   seed: number;
   /** Simulated GPU size in MiB; null = the real device's. */
   budgetMiB: number | null;
@@ -33,8 +37,6 @@ export interface RunConfig {
   clip?: number;
   /** Stop after this many epochs without a better validation score (default 0: never). */
   patience?: number;
-  /** Random parts of each evaluation pass (default 1: the whole graph). */
-  evalParts?: number;
   /** Repeat the run with seeds seed, seed + 1, … (default 1) and report mean ± std. */
   repeats?: number;
 }
@@ -46,7 +48,6 @@ export function runExtras(cfg: RunConfig) {
     weightDecayScope: cfg.weightDecayScope ?? 'all',
     clip: cfg.clip ?? DEFAULT_TRAIN.clip,
     patience: cfg.patience ?? 0,
-    evalParts: cfg.evalParts ?? 1,
     repeats: cfg.repeats ?? 1,
   } as const;
 }
@@ -69,6 +70,7 @@ export function withRecipe(cfg: RunConfig, name: string): RunConfig {
       patience: t.patience,
       parts: r.parts?.parts,
       evalParts: r.parts?.evalParts,
+      evalViews: r.parts?.evalViews,
     }),
   };
 }
@@ -89,6 +91,8 @@ export const DEFAULT_RUN: RunConfig = {
   epochs: 20,
   lr: 0.01,
   parts: 1,
+  evalParts: 1,
+  evalViews: 1,
   seed: 0,
   budgetMiB: null,
 };
@@ -103,6 +107,7 @@ export type ProblemField =
   | 'shards'
   | 'model'
   | 'op'
+  | 'heads'
   | 'layers'
   | 'channels'
   | 'groups'
@@ -112,6 +117,8 @@ export type ProblemField =
   | 'epochs'
   | 'lr'
   | 'parts'
+  | 'evalParts'
+  | 'evalViews'
   | 'seed'
   | 'budget'
   | 'inputDropout'
@@ -136,6 +143,7 @@ function fieldOf(text: string): ProblemField {
   if (text.startsWith('The Jacobian penalty')) return 'jacobian';
   if (text.startsWith('Unknown model')) return 'model';
   if (text.startsWith('Unknown operator')) return 'op';
+  if (text.startsWith("GAT's")) return 'heads';
   if (/groups/.test(text)) return 'groups';
   return 'model';
 }
@@ -190,13 +198,20 @@ export function runProblems(cfg: RunConfig, facts: DataFacts = {}): Problem[] {
       field: 'regularisation',
       text: `Patience must be a whole number ≥ 0 (got ${x.patience}).`,
     });
-  if (!whole(x.evalParts) || x.evalParts < 1)
-    out.push({
-      field: 'parts',
-      text: `Evaluation parts must be a whole number ≥ 1 (got ${x.evalParts}).`,
-    });
   if (!whole(x.repeats) || x.repeats < 1 || x.repeats > 100)
     out.push({ field: 'repeats', text: `Repeat with 1 to 100 seeds (got ${x.repeats}).` });
+  for (const [field, words, v] of [
+    ['evalParts', 'Evaluation parts', cfg.evalParts],
+    ['evalViews', 'Evaluation views', cfg.evalViews],
+  ] as const) {
+    if (!whole(v) || v < 1)
+      out.push({ field, text: `${words} must be a whole number ≥ 1 (got ${v}).` });
+  }
+  if (facts.nodes !== undefined && cfg.evalParts > facts.nodes)
+    out.push({
+      field: 'evalParts',
+      text: `${cfg.evalParts} evaluation parts of ${facts.nodes} nodes would leave parts empty: use at most ${facts.nodes}.`,
+    });
   if (!whole(cfg.seed) || cfg.seed < 0 || cfg.seed > 0xffffffff)
     out.push({ field: 'seed', text: `The seed must be a whole number from 0 to 4294967295.` });
   if (cfg.budgetMiB !== null && !(cfg.budgetMiB > 0))
@@ -259,7 +274,8 @@ export function runSpec(cfg: RunConfig, fromLoadedWeights = false): RunSpec {
     dataset: cfg.dataset,
     shards: cfg.shards,
     parts: cfg.parts,
-    evalParts: runExtras(cfg).evalParts,
+    evalParts: cfg.evalParts,
+    evalViews: cfg.evalViews,
     model: cfg.model,
     train: trainOptions(cfg),
     budgetBytes: budgetBytes(cfg),

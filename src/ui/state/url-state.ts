@@ -6,6 +6,7 @@ import type { DatasetRef } from '../../graph/catalog';
 import {
   DEFAULT_MODEL,
   FEATURE_PREPS,
+  GEN_AGGREGATIONS,
   MODEL_KINDS,
   OP_KINDS,
   SOLVER_METHODS,
@@ -33,7 +34,7 @@ export const DEFAULT_PAGE: PageState = { run: DEFAULT_RUN, sweep: DEFAULT_SWEEP,
 const CHOICES: Record<string, readonly string[]> = {
   model: MODEL_KINDS,
   op: OP_KINDS,
-  aggregation: ['softmax', 'max'],
+  aggregation: GEN_AGGREGATIONS,
   tying: ['first-untied', 'all'],
 };
 
@@ -50,7 +51,7 @@ const OPTIONAL_MODEL_CHOICES: Record<string, readonly string[]> = {
 };
 
 /** Optional run fields (absent: their defaults). */
-const OPTIONAL_RUN_NUMBERS = ['weightDecay', 'clip', 'patience', 'evalParts', 'repeats'] as const;
+const OPTIONAL_RUN_NUMBERS = ['weightDecay', 'clip', 'patience', 'repeats'] as const;
 const OPTIONAL_RUN_CHOICES = { weightDecayScope: ['all', 'first-layer'] } as const;
 
 function modelKeys(): string[] {
@@ -81,6 +82,8 @@ export function encodeState(s: PageState): string {
   q.set('epochs', String(run.epochs));
   q.set('lr', String(run.lr));
   q.set('parts', String(run.parts));
+  if (run.evalParts !== 1) q.set('evalParts', String(run.evalParts));
+  if (run.evalViews !== 1) q.set('evalViews', String(run.evalViews));
   q.set('seed', String(run.seed));
   if (run.budgetMiB !== null) q.set('budget', String(run.budgetMiB));
   for (const k of [...OPTIONAL_RUN_NUMBERS, ...Object.keys(OPTIONAL_RUN_CHOICES)] as const) {
@@ -220,6 +223,8 @@ export function decodeState(query: string): Decoded {
         epochs: num('epochs', base.epochs),
         lr: num('lr', base.lr),
         parts: num('parts', base.parts),
+        evalParts: num('evalParts', base.evalParts),
+        evalViews: num('evalViews', base.evalViews),
         seed: num('seed', base.seed),
         budgetMiB,
         ...extras,
