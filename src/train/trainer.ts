@@ -180,8 +180,15 @@ export class Trainer {
     let lossSteps = 0;
     let reconstruction: number | null = null;
     const solves: SolverStats[] = [];
+    // Time held at a pause is not the epoch's: it is measured and left out of `ms`.
+    let pausedMs = 0;
     for (let s = 0; s < parts.count; s++) {
-      if (hooks.control && (await hooks.control()) === 'stop') return null;
+      if (hooks.control) {
+        const c0 = performance.now();
+        const go = await hooks.control();
+        pausedMs += performance.now() - c0;
+        if (go === 'stop') return null;
+      }
       const part = await parts.get(s);
       const every = this.opts.reconstructionEvery;
       const globalStep = this.adam.step + 1;
@@ -208,7 +215,7 @@ export class Trainer {
       epoch,
       loss: lossSteps ? lossSum / lossSteps : NaN,
       ...scores,
-      ms: performance.now() - t0,
+      ms: performance.now() - t0 - pausedMs,
       steps: parts.count,
       reconstruction,
       solver: summarizeSolves(solves),

@@ -1,5 +1,5 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import {
   isReversible,
   MODEL_KINDS,
@@ -43,6 +43,8 @@ interface Props {
   stored: StoredDataset[];
   manifest: ManifestState & { loading: boolean };
   disabled: boolean;
+  /** Shown under the depth slider (what the last sweep predicts at this depth). */
+  depthNote?: ReactNode;
 }
 
 function Select<T extends string>(p: {
@@ -80,7 +82,15 @@ function Select<T extends string>(p: {
   );
 }
 
-export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disabled }: Props) {
+export function ConfigPanel({
+  cfg,
+  onChange,
+  problems,
+  stored,
+  manifest,
+  disabled,
+  depthNote,
+}: Props) {
   const at = (f: ProblemField) => problems.filter((p) => p.field === f).map((p) => p.text);
   const setModel = (patch: Partial<ModelConfig>) =>
     onChange((c) => ({ ...c, model: { ...c.model, ...patch } }));
@@ -104,7 +114,7 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
         <fieldset>
           <legend>Model</legend>
           <Select
-            label="Model"
+            label="Architecture"
             value={m.model}
             options={MODEL_KINDS}
             words={MODEL_WORDS}
@@ -137,6 +147,7 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
             label={
               m.model === 'deq' ? 'Iteration cap (deq: at most this many solver steps)' : undefined
             }
+            note={depthNote}
           />
           {m.model === 'deq' && (
             <div className="row">

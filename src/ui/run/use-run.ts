@@ -30,6 +30,8 @@ export interface RunView {
   error: string | null;
   /** The most bytes in use so far (from the meter, after each epoch). */
   peakBytes: number;
+  /** The run's record in the history, once it has finished and was kept. */
+  recordId: string | null;
 }
 
 const IDLE: RunView = {
@@ -43,11 +45,13 @@ const IDLE: RunView = {
   notice: null,
   error: null,
   peakBytes: 0,
+  recordId: null,
 };
 
 export interface RunHandle {
   view: RunView;
-  start(cfg: RunConfig, fromLoadedWeights: boolean): Promise<void>;
+  /** Trains to the end; resolves with the run's history record (null: nothing was kept). */
+  start(cfg: RunConfig, fromLoadedWeights: boolean): Promise<RunRecord | null>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -67,8 +71,8 @@ export function useRun(
   const token = useRef(0);
 
   const start = useCallback(
-    async (cfg: RunConfig, fromLoadedWeights: boolean) => {
-      if (!client) return;
+    async (cfg: RunConfig, fromLoadedWeights: boolean): Promise<RunRecord | null> => {
+      if (!client) return null;
       const mine = ++token.current;
       setView({ ...IDLE, phase: 'loading', config: cfg });
       // Events come over their own channel and may trail the final result: once the run is
@@ -105,20 +109,23 @@ export function useRun(
             phase: 'finished',
             error: `The engine could not run this: ${e instanceof Error ? e.message : String(e)}`,
           }));
-        return;
+        return null;
       }
-      if (token.current !== mine) return;
+      if (token.current !== mine) return null;
+      // A run that never got going (a configuration the engine refused) is not kept.
+      const kept = result.began || result.status === 'oom';
+      const id = newRunId();
       setView((v) => ({
         ...v,
         phase: 'finished',
         result,
         epochs: result.epochs,
         peakBytes: Math.max(v.peakBytes, result.peakBytes),
+        recordId: kept ? id : null,
       }));
-      // A run that never got going (a configuration the engine refused) is not kept.
-      if (!result.began && result.status !== 'oom') return;
-      onFinished({
-        id: newRunId(),
+      if (!kept) return null;
+      const record: RunRecord = {
+        id,
         createdAt: Date.now(),
         dataset:
           result.dataset?.name ??
@@ -135,7 +142,9 @@ export function useRun(
         epochs: result.epochs,
         adapter,
         recoveries: result.recoveries,
-      });
+      };
+      onFinished(record);
+      return record;
     },
     [client, adapter, onTimeline, onFinished],
   );

@@ -3,6 +3,8 @@
 // L·N·D (a stored activation per layer), one flat like N·D (the reversible promise).
 import type { ModelKind } from '../../models/config';
 import type { SweepRow } from '../../worker/protocol';
+import { GUIDE_STYLE, MODEL_COLORS, OOM_COLOR } from '../charts/colors';
+import type { LegendItem } from '../charts/legend';
 
 export type SweepMetric = 'activations' | 'total';
 
@@ -14,7 +16,7 @@ export interface XY {
 export interface SweepSeries {
   lines: { model: ModelKind; points: XY[] }[];
   ooms: { model: ModelKind; x: number; y: number; message: string }[];
-  guides: { name: string; points: XY[] }[];
+  guides: { name: string; kind: 'grows' | 'flat'; points: XY[] }[];
   depths: number[];
   yDomain: [number, number];
 }
@@ -70,8 +72,8 @@ export function sweepSeries(
     const cross = (l0 * yTop) / top;
     if (grow.length < span.length && cross > (grow.at(-1)?.x ?? l0))
       grow.push({ x: cross, y: yTop });
-    guides.push({ name: '∝ L·N·D', points: grow });
-    guides.push({ name: '∝ N·D', points: span.map((d) => ({ x: d, y: bottom })) });
+    guides.push({ name: '∝ L·N·D', kind: 'grows', points: grow });
+    guides.push({ name: '∝ N·D', kind: 'flat', points: span.map((d) => ({ x: d, y: bottom })) });
   }
   return { lines, ooms, guides, depths, yDomain };
 }
@@ -81,4 +83,27 @@ export function spread(points: readonly XY[]): number {
   if (!points.length) return NaN;
   const ys = points.map((p) => p.y);
   return Math.max(...ys) / Math.min(...ys) - 1;
+}
+
+/** What the depth chart's marks mean, in the order they are drawn. */
+export function sweepLegend(
+  series: SweepSeries,
+  showBudget: boolean,
+  predicted: boolean,
+): LegendItem[] {
+  const items: LegendItem[] = series.lines.map((l) => ({
+    name: l.model,
+    color: MODEL_COLORS[l.model],
+  }));
+  for (const g of series.guides)
+    items.push({
+      name: `${g.name} guide`,
+      color: GUIDE_STYLE[g.kind].color,
+      dash: GUIDE_STYLE[g.kind].dash,
+    });
+  if (series.ooms.length) items.push({ name: 'out of memory', color: OOM_COLOR, marker: 'cross' });
+  if (showBudget) items.push({ name: 'budget', color: OOM_COLOR, dash: '2 3' });
+  if (predicted)
+    items.push({ name: 'predicted from the measured slope', color: '#4a5368', marker: 'ring' });
+  return items;
 }
