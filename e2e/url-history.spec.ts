@@ -72,7 +72,7 @@ test('a configuration in the address survives a reload, and so does the run hist
 
   // Overlaying the kept run draws it beside the (empty) current one.
   await table.locator('tbody tr').first().getByRole('checkbox').check();
-  const legend = page.getByTestId('loss-chart').locator('.recharts-legend-item');
+  const legend = page.getByTestId('loss-chart').locator('.chart-legend-item');
   await expect(legend).toHaveCount(1);
   await expect(legend).toContainText('rev GCN · 4 × 8');
   await expect(page.getByTestId('loss-chart').locator('.recharts-line-dots circle')).toHaveCount(1);

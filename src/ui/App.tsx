@@ -26,7 +26,7 @@ import { usePageState } from './state/use-page-state';
 import { encodeState, type PageState } from './state/url-state';
 import { StudioHeader } from './StudioHeader';
 import { DepthPrediction } from './sweep/DepthPrediction';
-import { predictAt, sweepMismatch } from './sweep/predict';
+import { predictAt, predictedPoints, sweepMismatch } from './sweep/predict';
 import { SweepPanel } from './sweep/SweepPanel';
 import { sweepSeries, type SweepMetric } from './sweep/sweep-series';
 import { useSweep } from './sweep/use-sweep';
@@ -145,6 +145,7 @@ export function App() {
   const moved = !!sv.spec && !sv.running && cfg.model.layers !== sv.spec.base.layers && !mismatch;
   const predicted = (mt: SweepMetric) =>
     moved ? predictAt(sv.rows, cfg.model.layers, mt, sv.budgetBytes) : [];
+  const onChart = predicted(sweepMetric);
   const tourData = {
     current: run.view.config
       ? {
@@ -154,7 +155,7 @@ export function App() {
           peakBytes: run.view.peakBytes,
         }
       : null,
-    sweep: sweepSeries(sv.rows, sweepMetric, sv.budgetBytes),
+    sweep: sweepSeries(sv.rows, sweepMetric, sv.budgetBytes, predictedPoints(onChart)),
     timelines: timelines.series,
   };
   const tourNotesNow = tour.step ? tourNotes(tour.step, tourData) : {};
@@ -304,7 +305,7 @@ export function App() {
               controls={!embed}
               metric={sweepMetric}
               onMetric={setSweepMetric}
-              predictions={predicted(sweepMetric)}
+              predictions={onChart}
               annotations={tourNotesNow.sweep}
             />
           </ErrorBoundary>

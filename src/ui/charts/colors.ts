@@ -55,5 +55,5 @@ export const GUIDE_STYLE = {
   grows: { color: '#6b7385', dash: '7 5' },
   flat: { color: '#1d2330', dash: '2 3' },
 } as const;
-/** A prediction (not a measurement) is drawn hollow in this colour's model colour. */
+/** A prediction (not a measurement): the fitted slope's dash; its point is a hollow ring. */
 export const PREDICTION_DASH = '3 3';

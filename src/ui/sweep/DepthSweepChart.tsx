@@ -16,7 +16,7 @@ import {
 import { formatBytes } from '../../util/format';
 import { annotationDots, type Annotation } from '../charts/annotations';
 import { logByteTicks, shortBytes } from '../charts/ticks';
-import { GUIDE_STYLE, MODEL_COLORS, OOM_COLOR } from '../charts/colors';
+import { GUIDE_STYLE, MODEL_COLORS, OOM_COLOR, PREDICTION_DASH } from '../charts/colors';
 import type { Prediction } from './predict';
 import type { SweepMetric, SweepSeries } from './sweep-series';
 
@@ -93,9 +93,8 @@ export function DepthSweepChart({
   annotations,
 }: Props) {
   const { lines, ooms, guides, depths, yDomain } = series;
-  const xs = [...depths, ...predictions.map((p) => p.layers)];
-  const xDomain: [number, number] = xs.length
-    ? [Math.max(1, Math.min(...xs) / 1.4), Math.max(...xs) * 1.4]
+  const xDomain: [number, number] = depths.length
+    ? [Math.max(1, depths[0] / 1.4), depths.at(-1)! * 1.4]
     : [1, 2048];
   return (
     <ResponsiveContainer width="100%" height="100%">
@@ -172,6 +171,24 @@ export function DepthSweepChart({
             />
           ) : null;
         })}
+        {predictions.map((p) => {
+          // The fitted slope, drawn on from the deepest measured point to the prediction.
+          const from = lines.find((l) => l.model === p.model)?.points.at(-1);
+          return from ? (
+            <Line
+              key={`${p.model}-slope`}
+              data={[from, { x: p.layers, y: p.bytes }].sort((a, b) => a.x - b.x)}
+              dataKey="y"
+              name={`${p.model} predicted`}
+              stroke={MODEL_COLORS[p.model]}
+              strokeDasharray={PREDICTION_DASH}
+              strokeWidth={1.75}
+              dot={false}
+              isAnimationActive={false}
+              className="prediction-line"
+            />
+          ) : null;
+        })}
         {predictions.length > 0 && (
           <Scatter
             data={predictions.map((p) => ({ x: p.layers, y: p.bytes, model: p.model }))}
@@ -193,7 +210,7 @@ export function DepthSweepChart({
             ifOverflow="extendDomain"
             label={{
               value: `L = ${predictions[0].layers} (predicted)`,
-              position: 'insideTopLeft',
+              position: 'insideTopRight',
               fill: '#4a5368',
               fontSize: 12,
             }}

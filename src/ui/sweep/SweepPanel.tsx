@@ -10,7 +10,7 @@ import { SweepExplain } from '../learn/explanations';
 import { sweepProblems, sweepSpec, type RunConfig, type SweepConfig } from '../state/run-config';
 import { parseDepths } from '../state/url-state';
 import { DepthSweepChart } from './DepthSweepChart';
-import type { Prediction } from './predict';
+import { predictedPoints, type Prediction } from './predict';
 import { sweepLegend, sweepSeries, type SweepMetric } from './sweep-series';
 import { SweepTable } from './SweepTable';
 import type { Sweep } from './use-sweep';
@@ -61,7 +61,7 @@ export function SweepPanel({
     ...sweepProblems(cfg, sweep).map((p) => p.text),
     ...(depthsOk ? [] : ['Depths: whole numbers ≥ 1, separated by commas.']),
   ];
-  const series = sweepSeries(view.rows, metric, view.budgetBytes);
+  const series = sweepSeries(view.rows, metric, view.budgetBytes, predictedPoints(predictions));
   const ooms = view.rows.filter((r) => r.status === 'oom').length;
 
   useEffect(() => {

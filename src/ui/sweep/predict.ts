@@ -89,3 +89,7 @@ export function sweepMismatch(spec: SweepSpec, cfg: RunConfig): string | null {
     ? `The sweep was measured with other ${diffs.join(', ')}: run it again to predict for these settings.`
     : null;
 }
+
+/** Predictions as chart points (depth, bytes). */
+export const predictedPoints = (ps: readonly Prediction[]) =>
+  ps.map((p) => ({ x: p.layers, y: p.bytes }));

@@ -25,12 +25,18 @@ export function valueOf(row: SweepRow, metric: SweepMetric): number {
   return metric === 'activations' ? row.activationBytes : row.peakBytes;
 }
 
+/**
+ * `predicted`: points the depth slider asks about (not measured); the axes and guides reach them.
+ */
 export function sweepSeries(
   rows: readonly SweepRow[],
   metric: SweepMetric,
   budgetBytes: number | null,
+  predicted: readonly XY[] = [],
 ): SweepSeries {
-  const depths = [...new Set(rows.map((r) => r.layers))].sort((a, b) => a - b);
+  const depths = [...new Set([...rows.map((r) => r.layers), ...predicted.map((p) => p.x)])].sort(
+    (a, b) => a - b,
+  );
   const models = [...new Set(rows.map((r) => r.model))];
   const lines = models.map((model) => ({
     model,
@@ -40,7 +46,7 @@ export function sweepSeries(
       .filter((p) => p.y > 0)
       .sort((a, b) => a.x - b.x),
   }));
-  const ys = lines.flatMap((l) => l.points.map((p) => p.y));
+  const ys = [...lines.flatMap((l) => l.points.map((p) => p.y)), ...predicted.map((p) => p.y)];
   if (metric === 'total' && budgetBytes) ys.push(budgetBytes);
   const lo = ys.length ? Math.min(...ys) : 1024;
   const hi = ys.length ? Math.max(...ys) : 1024 * 1024;
