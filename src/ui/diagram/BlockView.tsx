@@ -140,7 +140,7 @@ export function BlockView({ series, position, onPosition, model, groups, layers 
                     moment={schematicMoment}
                   />
                 )}
-                <p className="diagram-readout">{describe(schematicMoment)}</p>
+                <p className="diagram-readout">{describe(schematicMoment, schematicKind)}</p>
               </figure>,
             ]}
       </div>
@@ -180,7 +180,7 @@ function Diagram({
         />
       )}
       <p className="diagram-readout" data-testid={`diagram-readout-${kind}`}>
-        At {Math.round(moment.x * 100)} % of the step — {describe(moment)}:{' '}
+        At {Math.round(moment.x * 100)} % of the step — {describe(moment, kind)}:{' '}
         <strong>{formatBytes(moment.bytes ?? 0)}</strong> in use (measured)
       </p>
     </figure>

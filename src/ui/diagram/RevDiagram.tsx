@@ -90,11 +90,12 @@ export function RevDiagram({ groups, layers, moment }: Props) {
         return (
           <g key={i} data-group-column={i}>
             <Tensor id={sub('x', i)} x={cx(i) - 30} y={X_ROW} label={sub('x', i)} slot={st.x[i]} />
-            {/* The skip connection x_i → adder. */}
+            {/* The skip connection x_i → adder (the inverse runs it back: adder → x_i). */}
             <Arrow
               markers={markers}
               d={`M${cx(i) - 16},${X_ROW + 28} L${cx(i) - 16},${ADD_Y} L${cx(i) - 13},${ADD_Y}`}
               active={m === 'forward' || m === 'inverse'}
+              reverse={m === 'inverse'}
               color={color}
             />
             {i > 0 && (
@@ -121,7 +122,9 @@ export function RevDiagram({ groups, layers, moment }: Props) {
             <Arrow
               markers={markers}
               d={`M${cx(i)},${ADD_Y + 11} L${cx(i)},${Y_ROW - 1}`}
-              active={m === 'forward'}
+              active={m === 'forward' || m === 'inverse'}
+              reverse={m === 'inverse'}
+              color={color}
             />
             <Tensor id={sub('y', i)} x={cx(i) - 30} y={Y_ROW} label={sub('y', i)} slot={st.y[i]} />
           </g>
@@ -173,8 +176,12 @@ export function RevDiagram({ groups, layers, moment }: Props) {
 }
 
 /** The moment in words, for the readout and screen readers. */
-export function describe(m: Moment): string {
+export function describe(m: Moment, kind: 'rev' | 'res' = 'rev'): string {
   const where = m.layer !== null ? `${m.phase}, layer ${m.layer}` : m.phase;
+  if (kind === 'res' && m.layer !== null)
+    return m.phase === 'forward'
+      ? `${where}: y = x + f(x), keeping x and f’s intermediates`
+      : `${where}: back-propagating through f from what it kept`;
   if (m.action === null) return where;
   const g = m.group !== null ? sub('', m.group) : '';
   const what =

@@ -112,15 +112,24 @@ export function Adder(props: { cx: number; cy: number; minus?: boolean; active: 
   );
 }
 
-export function Arrow(props: { d: string; active?: boolean; color?: string; markers: string }) {
-  const { d, active, color, markers } = props;
+/** A path with its arrowhead at the end (or, `reverse`, at its start: data flowing back). */
+export function Arrow(props: {
+  d: string;
+  active?: boolean;
+  color?: string;
+  markers: string;
+  reverse?: boolean;
+}) {
+  const { d, active, color, markers, reverse } = props;
+  const head = `url(#${markers}${active ? '-active' : ''})`;
   return (
     <path
       d={d}
       fill="none"
       stroke={active ? (color ?? ACTIVE_STROKE) : '#8a93a6'}
       strokeWidth={active ? 2.5 : 1.25}
-      markerEnd={`url(#${markers}${active ? '-active' : ''})`}
+      markerEnd={reverse ? undefined : head}
+      markerStart={reverse ? head : undefined}
     />
   );
 }
@@ -136,7 +145,7 @@ export function ArrowDefs({ id }: { id: string }) {
         refY="4"
         markerWidth="7"
         markerHeight="7"
-        orient="auto"
+        orient="auto-start-reverse"
       >
         <path d="M0,0 L8,4 L0,8 z" fill="#8a93a6" />
       </marker>
@@ -148,7 +157,7 @@ export function ArrowDefs({ id }: { id: string }) {
         markerUnits="userSpaceOnUse"
         markerWidth="10"
         markerHeight="10"
-        orient="auto"
+        orient="auto-start-reverse"
       >
         <path d="M0,0 L8,4 L0,8 z" fill={ACTIVE_STROKE} />
       </marker>
