@@ -10,6 +10,8 @@ export interface Annotation {
   /** Where the note sits relative to its point. */
   side?: 'left' | 'right' | 'above' | 'below' | 'above-left' | 'below-left';
   color?: string;
+  /** Pixels between the point and its note (default 14): more lifts a note clear of the lines. */
+  gap?: number;
 }
 
 const LINE = 14;
@@ -36,7 +38,7 @@ function Note(props: { cx?: number; cy?: number; note: Annotation }) {
   const w = Math.max(...lines.map((l) => l.length)) * CHAR + 12;
   const h = lines.length * LINE + 8;
   const side = note.side ?? 'left';
-  const gap = 14;
+  const gap = note.gap ?? 14;
   const leftward = side === 'left' || side === 'above-left' || side === 'below-left';
   const bx =
     side === 'left' || side === 'above-left' || side === 'below-left'

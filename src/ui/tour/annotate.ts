@@ -30,9 +30,9 @@ function peakOf(t: TimelineSeries): { x: number; y: number } {
   return { x: best.x, y: best.bytes };
 }
 
-/** The point of `t` in the middle of its first forward segment. */
-function midForward(t: TimelineSeries): { x: number; y: number } | null {
-  const seg = t.segments.find((s) => s.phase === 'forward');
+/** The point of `t` in the middle of its first `phase` segment. */
+function middleOf(t: TimelineSeries, phase: string): { x: number; y: number } | null {
+  const seg = t.segments.find((s) => s.phase === phase);
   if (!seg) return null;
   const mid = (seg.from + seg.to) / 2;
   const p = t.points.findLast((q) => q.x <= mid) ?? t.points[0];
@@ -53,6 +53,7 @@ export function tourNotes(step: number, d: TourData): TourNotes {
                 ...p,
                 text: 'rev (blue) and res (red-orange) fall together',
                 side: 'above-left',
+                gap: 56,
               },
             ],
           }
@@ -60,8 +61,31 @@ export function tourNotes(step: number, d: TourData): TourNotes {
     }
     case 5: {
       const p = cur && cur.model === 'rev' && cur.layers > 1000 ? lastLoss(cur.epochs) : null;
-      const text = `${cur?.layers} layers, one epoch, peak ${formatBytes(cur?.peakBytes ?? 0)}`;
-      return p ? { loss: [{ id: 'deep', ...p, text, side: 'left' }] } : {};
+      const deep = d.timelines.findLast((t) => t.model === 'rev' && t.layers > 1000);
+      const flat = deep ? middleOf(deep, 'backward') : null;
+      return {
+        ...(p && {
+          loss: [
+            {
+              id: 'deep',
+              ...p,
+              text: `${cur!.layers} layers, one epoch, peak ${formatBytes(cur!.peakBytes)}`,
+              side: 'left' as const,
+            },
+          ],
+        }),
+        ...(flat && {
+          timeline: [
+            {
+              id: 'deep-step',
+              ...flat,
+              text: `rev, ${deep!.layers} layers: still flat`,
+              side: 'above' as const,
+              gap: 24,
+            },
+          ],
+        }),
+      };
     }
     case 3: {
       const notes: Annotation[] = [];
@@ -72,16 +96,17 @@ export function tourNotes(step: number, d: TourData): TourNotes {
           x: oom.x,
           y: oom.y,
           text: 'res runs out of memory here',
-          side: 'left',
+          side: 'below',
         });
-      const rev = d.sweep.lines.find((l) => l.model === 'rev')?.points.at(-1);
-      if (rev)
+      const rev = d.sweep.lines.find((l) => l.model === 'rev')?.points;
+      const [first, last] = [rev?.[0], rev?.at(-1)];
+      if (first && last && last.x > first.x)
         notes.push({
           id: 'flat',
-          x: rev.x,
-          y: rev.y,
-          text: 'rev: as flat at 128 layers as at 2',
-          side: 'above',
+          x: last.x,
+          y: last.y,
+          text: `rev: as flat at ${last.x} layers as at ${first.x}`,
+          side: 'above-left',
         });
       return notes.length ? { sweep: notes } : {};
     }
@@ -96,13 +121,14 @@ export function tourNotes(step: number, d: TourData): TourNotes {
           text: 'res: every layer stored by the end of the forward',
           side: 'right',
         });
-      const flat = rev ? midForward(rev) : null;
+      const flat = rev ? middleOf(rev, 'backward') : null;
       if (flat)
         notes.push({
           id: 'flat-step',
           ...flat,
-          text: 'rev: flat, one layer at a time',
+          text: 'rev: flat, forward and backward — one layer at a time',
           side: 'above',
+          gap: 24,
         });
       return notes.length ? { timeline: notes } : {};
     }

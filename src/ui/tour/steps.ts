@@ -146,8 +146,8 @@ export const TOUR_STEPS: readonly TourStep[] = [
   },
   {
     title: '1001 layers',
-    text: `The paper's depth: a 1001-layer rev network (8 channels wide, kept small so one epoch is quick), in the same ${TOUR_BUDGET_MIB} MiB that 128 layers of res could not fit in.`,
-    focus: 'train-panel',
+    text: `The paper's depth: a 1001-layer rev network (8 channels wide, kept small so one epoch is quick), in the same ${TOUR_BUDGET_MIB} MiB that 128 layers of res could not fit in. Its training step joins the timeline.`,
+    focus: 'timeline-panel',
     run: THOUSAND,
     async play(a) {
       const r = await a.train(THOUSAND);
