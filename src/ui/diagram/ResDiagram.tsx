@@ -3,7 +3,7 @@
 // below the one in hand, which is why its memory grows with depth.
 import { useId } from 'react';
 import { keptLayers, type Moment, type Slot } from './moment';
-import { Adder, Arrow, ArrowDefs, FBox, LayerStrip, Tensor } from './parts';
+import { Adder, Arrow, ArrowDefs, FBox, GradChip, LayerStrip, Tensor } from './parts';
 
 const WIDTH = 380;
 const CX = 110;
@@ -82,26 +82,9 @@ export function ResDiagram({ layers, checkpoint, moment }: Props) {
       <text x={CX + 128} y={F_Y + 66} textAnchor="middle" fontSize={12} fill="#5f687a">
         {checkpoint ? 'recomputed in backward' : 'kept for backward'}
       </text>
-      {bwd && (
-        <g data-tensor="dy" data-slot="alive">
-          <rect
-            x={WIDTH - 66}
-            y={Y_ROW}
-            width={56}
-            height={28}
-            rx={5}
-            fill="#fff3d6"
-            stroke="#E69F00"
-          />
-          <text x={WIDTH - 38} y={Y_ROW + 19} textAnchor="middle" fontSize={13}>
-            ∂L/∂y
-          </text>
-        </g>
-      )}
-      <text x={8} y={STRIP_Y - 8} fontSize={12} fill="#5f687a">
-        kept between layers (every input{checkpoint ? '' : ' and its intermediates'} below):
-      </text>
+      {bwd && <GradChip right={WIDTH - 6} y={Y_ROW} />}
       <LayerStrip
+        caption={`kept between layers: every ${checkpoint ? 'input' : 'one'} below`}
         x={8}
         y={STRIP_Y}
         width={WIDTH - 16}

@@ -5,7 +5,17 @@
 // between them a reversible network keeps only the one in hand.
 import { useId } from 'react';
 import { keptLayers, revState, type Moment } from './moment';
-import { Adder, Arrow, ArrowDefs, FBox, LayerStrip, MODE_COLOR, sub, Tensor } from './parts';
+import {
+  Adder,
+  Arrow,
+  ArrowDefs,
+  FBox,
+  GradChip,
+  LayerStrip,
+  MODE_COLOR,
+  sub,
+  Tensor,
+} from './parts';
 
 const CW = 116;
 const LEFT = 64;
@@ -130,22 +140,7 @@ export function RevDiagram({ groups, layers, moment }: Props) {
           </g>
         );
       })}
-      {st.grad && (
-        <g data-tensor="dy" data-slot="alive">
-          <rect
-            x={width - 58}
-            y={Y_ROW}
-            width={50}
-            height={28}
-            rx={5}
-            fill="#fff3d6"
-            stroke="#E69F00"
-          />
-          <text x={width - 33} y={Y_ROW + 19} textAnchor="middle" fontSize={13}>
-            ∂L/∂y
-          </text>
-        </g>
-      )}
+      {st.grad && <GradChip right={width - 4} y={Y_ROW} />}
       {st.workspace && st.f && (
         <text
           x={fx(st.f.group) + 6}
@@ -162,10 +157,8 @@ export function RevDiagram({ groups, layers, moment }: Props) {
           first {C} of {groups} groups drawn
         </text>
       )}
-      <text x={8} y={STRIP_Y - 8} fontSize={12} fill="#5f687a">
-        kept between layers (nothing but the layer in hand):
-      </text>
       <LayerStrip
+        caption="kept between layers: only the one in hand"
         x={8}
         y={STRIP_Y}
         width={width - 16}

@@ -207,12 +207,27 @@ export function LayerStrip(props: {
   const keptCount = kept.filter((k) => k !== 'absent').length;
   return (
     <g data-testid="layer-strip" data-kept={keptCount}>
+      <text x={x} y={y - 8} fontSize={12} fill="#5f687a">
+        {caption}
+      </text>
       {out}
       <text x={x} y={y + 31} fontSize={12} fill="#5f687a">
         layer 1
       </text>
       <text x={x + width} y={y + 31} fontSize={12} fill="#5f687a" textAnchor="end">
         layer {L}
+      </text>
+    </g>
+  );
+}
+
+/** dL/dy, alive through the backward pass, drawn at the output row's right end. */
+export function GradChip({ right, y }: { right: number; y: number }) {
+  return (
+    <g data-tensor="dy" data-slot="alive">
+      <rect x={right - 54} y={y} width={50} height={28} rx={5} fill="#fff3d6" stroke="#E69F00" />
+      <text x={right - 29} y={y + 19} textAnchor="middle" fontSize={13}>
+        ∂L/∂y
       </text>
     </g>
   );

@@ -3,11 +3,10 @@
 // Hovering the chart points at a moment of the step (its cursor), which the block diagram shows.
 import { useEffect } from 'react';
 import type { Annotation } from '../charts/annotations';
-import { ChartFrame } from '../charts/ChartFrame';
 import { publishDebug } from '../debug';
 import { TimelineExplain } from '../learn/explanations';
 import type { RunConfig } from '../state/run-config';
-import { MemoryTimelineChart, timelineLegend } from './MemoryTimelineChart';
+import { StepChart } from './StepChart';
 import type { Timelines } from './use-timelines';
 
 interface Props {
@@ -34,7 +33,6 @@ export function TimelinePanel({
   onPosition,
 }: Props) {
   const { series, busy, problem } = timelines;
-  const last = series.at(-1);
 
   useEffect(() => {
     publishDebug({
@@ -74,26 +72,14 @@ export function TimelinePanel({
           {problem}
         </p>
       )}
-      <ChartFrame
-        title="Memory through one step"
-        testId="timeline-chart"
-        points={last?.points.length ?? 0}
+      <StepChart
+        series={series}
+        position={position}
+        onPosition={onPosition}
+        annotations={annotations}
         height={260}
-        legend={timelineLegend(series)}
-        extraData={{ series: series.length }}
-        onHoverX={series.length ? onPosition : undefined}
-        summary={
-          last
-            ? `${last.label}: from ${Math.round(last.startBytes / 1024)} KiB to a peak of ${Math.round(last.peakBytes / 1024)} KiB over ${last.events} allocations`
-            : 'Train, or measure one step, to see the bytes in use rise and fall through the forward and backward passes.'
-        }
-      >
-        <MemoryTimelineChart
-          series={series}
-          cursor={series.length ? position : null}
-          annotations={annotations}
-        />
-      </ChartFrame>
+        empty="Train, or measure one step, to see the bytes in use rise and fall through the forward and backward passes."
+      />
       <TimelineExplain />
     </section>
   );

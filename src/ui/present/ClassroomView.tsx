@@ -5,7 +5,7 @@ import type { ReactNode } from 'react';
 import type { TimelineSeries } from '../../worker/protocol';
 import { ChartFrame } from '../charts/ChartFrame';
 import { BlockView } from '../diagram/BlockView';
-import { MemoryTimelineChart, timelineLegend } from '../memory/MemoryTimelineChart';
+import { StepChart } from '../memory/StepChart';
 import type { RunConfig } from '../state/run-config';
 import { DepthSweepChart } from '../sweep/DepthSweepChart';
 import { sweepLegend, sweepSeries, type SweepMetric } from '../sweep/sweep-series';
@@ -36,7 +36,6 @@ export function ClassroomView({
   onPosition: setPosition,
 }: Props) {
   const series = sweepSeries(sweep.rows, metric, sweep.budgetBytes);
-  const last = timelines.at(-1);
   return (
     <div className="app present" data-testid="classroom">
       <header className="present-head">
@@ -65,25 +64,14 @@ export function ClassroomView({
             annotations={notes.sweep}
           />
         </ChartFrame>
-        <ChartFrame
-          title="Memory through one step"
-          testId="timeline-chart"
-          points={last?.points.length ?? 0}
+        <StepChart
+          series={timelines}
+          position={position}
+          onPosition={setPosition}
+          annotations={notes.timeline}
           height={440}
-          legend={timelineLegend(timelines)}
-          onHoverX={timelines.length ? setPosition : undefined}
-          summary={
-            last
-              ? `${last.label}: peak ${Math.round(last.peakBytes / 1024)} KiB`
-              : 'No step measured yet: measure one in the studio (or the tour’s step 4).'
-          }
-        >
-          <MemoryTimelineChart
-            series={timelines}
-            cursor={timelines.length ? position : null}
-            annotations={notes.timeline}
-          />
-        </ChartFrame>
+          empty="No step measured yet: measure one in the studio (or the tour’s step 4)."
+        />
       </div>
       <BlockView
         series={timelines}

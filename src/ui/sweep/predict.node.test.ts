@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { zeroByTag } from '../../gpu/memory-tags';
+import { sweepRow } from '../../testing/sweep-rows';
 import type { SweepRow } from '../../worker/protocol';
-import { fitLine, predictAt } from './predict';
 
 const row = (
   model: SweepRow['model'],
   layers: number,
   act: number,
   status: SweepRow['status'] = 'ok',
-): SweepRow => ({
-  model,
-  layers,
-  status,
-  peakBytes: act + 1_000_000,
-  activationBytes: act,
-  peakByTag: zeroByTag(),
-  params: 1,
-  ms: 1,
-});
+) => sweepRow(model, layers, act, status, 1_000_000);
+import { fitLine, predictAt } from './predict';
 
 describe('memory predicted at an unmeasured depth', () => {
   it('fits a straight line exactly when the points are on one', () => {

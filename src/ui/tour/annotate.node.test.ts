@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { zeroByTag } from '../../gpu/memory-tags';
-import type { SweepRow, TimelineSeries } from '../../worker/protocol';
+import { sweepRow as row } from '../../testing/sweep-rows';
+import type { TimelineSeries } from '../../worker/protocol';
 import { sweepSeries } from '../sweep/sweep-series';
 import { tourNotes, type TourData } from './annotate';
-
-const row = (
-  model: SweepRow['model'],
-  layers: number,
-  act: number,
-  status: SweepRow['status'] = 'ok',
-): SweepRow => ({
-  model,
-  layers,
-  status,
-  peakBytes: act * 2,
-  activationBytes: act,
-  peakByTag: zeroByTag(),
-  params: 1,
-  ms: 1,
-});
 
 const timeline = (
   model: string,
