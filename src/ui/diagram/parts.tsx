@@ -165,15 +165,19 @@ export function ArrowDefs({ id }: { id: string }) {
   );
 }
 
-/** Layers 1…L as cells (at most `max`, each then standing for several layers). */
+/**
+ * Layers 1…L as cells under a caption (at most `max` cells, each then standing for several
+ * layers): what is kept between layers at this moment.
+ */
 export function LayerStrip(props: {
   x: number;
   y: number;
   width: number;
   kept: Slot[];
+  caption: string;
   max?: number;
 }) {
-  const { x, y, width, kept, max = 64 } = props;
+  const { x, y, width, kept, caption, max = 64 } = props;
   const L = kept.length;
   const cells = Math.min(L, max);
   const per = L / cells;
