@@ -1,7 +1,6 @@
 // The live picture of the block follows the measured step: scrubbing (or hovering) the timeline
 // moves the diagram to that moment's layer, pass and group step, with what is alive in memory.
 import { test, expect, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { debug, openStudio } from './helpers';
 
 interface Series {
@@ -131,9 +130,5 @@ test('the block diagram follows a scrub of the measured step', async ({ page }, 
   await scrub(page, scrubTo(rev, 'backward 2 · inverse 1'));
   await page.getByTestId('block-view').scrollIntoViewIfNeeded();
   await page.getByTestId('block-view').screenshot({ path: testInfo.outputPath('diagram.png') });
-  if (process.env.UPDATE_SCREENSHOT) {
-    mkdirSync('docs', { recursive: true });
-    await page.getByTestId('block-view').screenshot({ path: 'docs/block-diagram.png' });
-  }
   expect(errors).toEqual([]);
 });

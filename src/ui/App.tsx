@@ -1,7 +1,7 @@
 // The page: configuration on the left; training, its charts, memory and the depth sweep on the
 // right; the run history below; the guided tour beside it all. On a phone the training controls
 // come first. Everything heavy happens in the engine worker.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { AdapterPanel } from './AdapterPanel';
 import { RunCharts } from './charts/RunCharts';
 import { ConfigPanel } from './config/ConfigPanel';
@@ -21,20 +21,19 @@ import { ClassroomView } from './present/ClassroomView';
 import { TrainPanel } from './run/TrainPanel';
 import { useRun } from './run/use-run';
 import type { LoadedWeights } from './run/WeightsControls';
-import { budgetBytes, modelLabel, runProblems, type RunConfig } from './state/run-config';
+import { budgetBytes, modelLabel, type RunConfig } from './state/run-config';
+import { useRunProblems } from './state/use-run-problems';
 import { usePageState } from './state/use-page-state';
 import { encodeState, type PageState } from './state/url-state';
 import { StudioHeader } from './StudioHeader';
 import { DepthPrediction } from './sweep/DepthPrediction';
-import { predictAt, predictedPoints, sweepMismatch } from './sweep/predict';
 import { SweepPanel } from './sweep/SweepPanel';
-import { sweepSeries, type SweepMetric } from './sweep/sweep-series';
 import { useSweep } from './sweep/use-sweep';
-import { tourNotes } from './tour/annotate';
-import type { TourActions, TourStep } from './tour/steps';
 import { TourCard } from './tour/TourCard';
-import { useTour } from './tour/use-tour';
+import { type SweepMetric } from './sweep/sweep-series';
+import './teaching.css';
 import { useEngine } from './useEngine';
+import { useTeaching } from './use-teaching';
 import { useMediaQuery } from './use-media-query';
 
 export function App() {
@@ -68,19 +67,7 @@ export function App() {
   );
 
   const m = manifest.manifest;
-  const problems = useMemo(() => {
-    const facts = m
-      ? {
-          numShards: m.shards.length,
-          nodes: (cfg.shards ?? m.shards.map((_, i) => i))
-            .filter((i) => i < m.shards.length)
-            .reduce((t, i) => t + m.shards[i].nodes, 0),
-        }
-      : {};
-    const out = runProblems(cfg, facts);
-    if (manifest.error) out.unshift({ field: 'dataset', text: manifest.error });
-    return out;
-  }, [cfg, m, manifest.error]);
+  const problems = useRunProblems(cfg, manifest);
 
   const onLoaded = useCallback(
     (w: LoadedWeights | null) => {
@@ -92,21 +79,21 @@ export function App() {
     [setRun],
   );
 
-  const actions: TourActions = {
-    train: (c) => run.start(c, false),
-    overlay: history.showOnly,
-    sweep: sweep.start,
-    capture: timelines.capture,
-    clearTimelines: timelines.clear,
-    show: (c) => setRun(() => c),
+  const {
+    tour,
+    notes: tourNotesNow,
+    predicted,
+    mismatch,
+  } = useTeaching({
+    state,
+    update,
+    run,
+    history,
+    sweep,
+    timelines,
     look: setPosition,
-  };
-  const apply = useCallback(
-    (s: TourStep) => update((p) => ({ ...p, run: s.run, sweep: s.sweep ?? p.sweep })),
-    [update],
-  );
-  const setTour = useCallback((t: number | null) => update((s) => ({ ...s, tour: t })), [update]);
-  const tour = useTour(state.tour, setTour, apply, actions);
+    sweepMetric,
+  });
 
   useEffect(() => {
     publishDebug({
@@ -141,24 +128,6 @@ export function App() {
   const overlays = history.runs.filter((r) => history.overlay.has(r.id));
 
   const sv = sweep.view;
-  const mismatch = sv.spec && sv.rows.length && !sv.running ? sweepMismatch(sv.spec, cfg) : null;
-  const moved = !!sv.spec && !sv.running && cfg.model.layers !== sv.spec.base.layers && !mismatch;
-  const predicted = (mt: SweepMetric) =>
-    moved ? predictAt(sv.rows, cfg.model.layers, mt, sv.budgetBytes) : [];
-  const onChart = predicted(sweepMetric);
-  const tourData = {
-    current: run.view.config
-      ? {
-          model: run.view.config.model.model,
-          layers: run.view.config.model.layers,
-          epochs: run.view.epochs,
-          peakBytes: run.view.peakBytes,
-        }
-      : null,
-    sweep: sweepSeries(sv.rows, sweepMetric, sv.budgetBytes, predictedPoints(onChart)),
-    timelines: timelines.series,
-  };
-  const tourNotesNow = tour.step ? tourNotes(tour.step, tourData) : {};
   const href = (patch: Partial<PageState>) => `?${encodeState({ ...state, ...patch })}`;
   const tourCard = <TourCard tour={tour} canRun={ready && !busy} />;
 
@@ -202,17 +171,7 @@ export function App() {
         classroomHref={href({ present: true, embed: false })}
       />
 
-      {notes.length > 0 && (
-        <div className="panel warn" role="status" data-testid="url-notes">
-          <strong>Some settings in the address were not understood:</strong>
-          <ul>
-            {notes.map((n) => (
-              <li key={n}>{n}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <Messages messages={engine.messages} onDismiss={engine.dismiss} />
+      <Messages messages={engine.messages} onDismiss={engine.dismiss} addressNotes={notes} />
 
       {!engine.init && <p data-testid="starting">Starting the GPU engine…</p>}
       {engine.init && !engine.init.ok && <NoWebGpu message={engine.init.message} />}
@@ -231,7 +190,7 @@ export function App() {
                 disabled={runActive}
                 depthNote={
                   <DepthPrediction
-                    predictions={predicted('total')}
+                    predictions={predicted.total}
                     mismatch={mismatch}
                     budgetBytes={sv.budgetBytes}
                   />
@@ -262,14 +221,7 @@ export function App() {
           </ErrorBoundary>
           <div className="memory-row">
             <ErrorBoundary name="memory meter">
-              {engine.memory ? (
-                <MemoryMeter memory={engine.memory} budgetBytes={budgetBytes(cfg)} />
-              ) : (
-                <section className="panel" data-testid="memory-meter-waiting">
-                  <h2>GPU memory</h2>
-                  <p className="muted">The meter appears once the GPU engine has started.</p>
-                </section>
-              )}
+              <MemoryMeter memory={engine.memory} budgetBytes={budgetBytes(cfg)} />
             </ErrorBoundary>
             <ErrorBoundary name="step timeline">
               <TimelinePanel
@@ -305,7 +257,7 @@ export function App() {
               controls={!embed}
               metric={sweepMetric}
               onMetric={setSweepMetric}
-              predictions={onChart}
+              predictions={predicted.chart}
               annotations={tourNotesNow.sweep}
             />
           </ErrorBoundary>

@@ -141,7 +141,7 @@ export const TOUR_STEPS: readonly TourStep[] = [
       const flat = rev.series.peakBytes - rev.series.startBytes;
       const back = rev.series.segments.find((s) => s.phase === 'backward');
       if (back) a.look((back.from + back.to) / 2);
-      return `res climbed ${formatBytes(grew)} through the forward and gave it back in the backward; rev moved by ${formatBytes(flat)}.`;
+      return `res climbed ${formatBytes(grew)} above where the step began through the forward and gave it back in the backward; rev rose ${formatBytes(flat)} and stayed there.`;
     },
   },
   {
