@@ -1,5 +1,9 @@
 // GEN aggregation (DeeperGCN): for an in-edge j → i at CSR entry k the message is
 // m = relu(x_j + e_k) + eps, computed where it is used and never stored (no E×D tensor).
+// Aggregations: max, softmax with temperature β, and (aggregate-power.wgsl, appended) the power
+// mean with exponent p. β or p comes from the uniform block, or — when it is a learned parameter
+// that lives on the GPU — from one spare element of the aux buffer (`param_at`), so reading it
+// costs no extra binding.
 //
 // Every kernel gives one invocation one CSR row and eight consecutive channels (two vec4 lanes, a
 // and b), so each entry's indices are loaded once for eight channels and no output is shared
@@ -22,6 +26,7 @@
 override HAS_EDGE: bool = true;
 
 const NO_ARGMAX: u32 = 0xffffffffu;
+const PARAM_IN_UNIFORM: u32 = 0xffffffffu;
 const LOWEST: f32 = -3.4028234e38;
 
 struct Params {
@@ -33,7 +38,10 @@ struct Params {
   chunks: u32,
   accumulate: u32,
   eps: f32,
-  beta: f32,
+  // softmax temperature β or power-mean exponent p, when param_at is PARAM_IN_UNIFORM
+  param: f32,
+  // element index of the learned β or p in the aux buffer (f32 bits)
+  param_at: u32,
   x_off: u32,
   x_stride: u32,
   e_off: u32,
@@ -104,6 +112,8 @@ fn load_dst(base: u32, c: u32) -> vec4f {
   let i = lanes(base, c);
   return vec4f(g_dst[i.x], g_dst[i.y], g_dst[i.z], g_dst[i.w]);
 }
+fn aux_param_r(i: u32) -> f32 { return bitcast<f32>(aux_r[i]); }
+fn aux_param_w(i: u32) -> f32 { return bitcast<f32>(aux_w[i]); }
 fn store_out(base: u32, c: u32, v: vec4f) {
   if (c < p.cols) { out_w[base + c] = v.x; }
   if (c + 1u < p.cols) { out_w[base + c + 1u] = v.y; }
@@ -153,6 +163,8 @@ fn load_out(base: u32, c: u32) -> vec4f { return out_r[at(base, c)]; }
 fn load_grad(base: u32, c: u32) -> vec4f { return grad_w[at(base, c)]; }
 fn load_src(base: u32, c: u32) -> vec4f { return g_src[at(base, c)]; }
 fn load_dst(base: u32, c: u32) -> vec4f { return g_dst[at(base, c)]; }
+fn aux_param_r(i: u32) -> f32 { return bitcast<f32>(aux_r[i >> 2u][i & 3u]); }
+fn aux_param_w(i: u32) -> f32 { return bitcast<f32>(aux_w[i >> 2u][i & 3u]); }
 fn store_out(base: u32, c: u32, v: vec4f) { if (c < p.cols) { out_w[(base + c) >> 2u] = v; } }
 fn store_aux(base: u32, c: u32, v: vec4u) { if (c < p.cols) { aux_w[(base + c) >> 2u] = v; } }
 fn store_grad(base: u32, c: u32, v: vec4f) { if (c < p.cols) { grad_w[(base + c) >> 2u] = v; } }
@@ -183,6 +195,16 @@ fn message(z: vec4f) -> vec4f {
   return max(z, vec4f(0.0)) + vec4f(p.eps);
 }
 
+/** β or p, for kernels that bind aux read-only (backward) or writable (forward). */
+fn param_r() -> f32 {
+  if (p.param_at == PARAM_IN_UNIFORM) { return p.param; }
+  return aux_param_r(p.param_at);
+}
+fn param_w() -> f32 {
+  if (p.param_at == PARAM_IN_UNIFORM) { return p.param; }
+  return aux_param_w(p.param_at);
+}
+
 struct Best {
   m: vec4f,
   k: vec4u,
@@ -202,8 +224,8 @@ struct Soft {
   w: vec4f,
 }
 
-fn soft_push(a: Soft, m: vec4f) -> Soft {
-  let v = p.beta * m;
+fn soft_push(a: Soft, m: vec4f, beta: f32) -> Soft {
+  let v = beta * m;
   let up = v > a.mx;
   let d = exp(-abs(v - a.mx));
   return Soft(
@@ -214,8 +236,8 @@ fn soft_push(a: Soft, m: vec4f) -> Soft {
 }
 
 /** dL/dm_k of softmax aggregation: dout_i · p_k · (1 + beta·(m_k − out_i)). */
-fn soft_grad(m: vec4f, lse: vec4f, o: vec4f, go: vec4f) -> vec4f {
-  return go * exp(p.beta * m - lse) * (1.0 + p.beta * (m - o));
+fn soft_grad(m: vec4f, lse: vec4f, o: vec4f, go: vec4f, beta: f32) -> vec4f {
+  return go * exp(beta * m - lse) * (1.0 + beta * (m - o));
 }
 
 @compute @workgroup_size(64)
@@ -252,6 +274,7 @@ fn softmax_forward(
   if (!it.valid) { return; }
   let ca = it.c;
   let cb = it.c + 4u;
+  let beta = param_w();
   // The first push finds mx below beta·m, so s becomes 1 and w becomes m.
   var a = Soft(vec4f(LOWEST), vec4f(0.0), vec4f(0.0));
   var b = a;
@@ -260,8 +283,8 @@ fn softmax_forward(
   for (var k = k0; k < k1; k++) {
     let xb = p.x_off + col_idx[k] * p.x_stride;
     let eb = p.e_off + k * p.e_stride;
-    a = soft_push(a, message(preact(xb, eb, ca)));
-    b = soft_push(b, message(preact(xb, eb, cb)));
+    a = soft_push(a, message(preact(xb, eb, ca)), beta);
+    b = soft_push(b, message(preact(xb, eb, cb)), beta);
   }
   let o = p.out_off + it.row * p.out_stride;
   let q = p.aux_off + it.row * p.aux_stride;
@@ -324,6 +347,7 @@ fn softmax_edge_grad(
   let o = p.out_off + it.row * p.out_stride;
   let o_a = load_out(o, ca);
   let o_b = load_out(o, cb);
+  let beta = param_r();
   let zero = vec4f(0.0);
   let k1 = row_ptr[it.row + 1u];
   for (var k = row_ptr[it.row]; k < k1; k++) {
@@ -331,8 +355,8 @@ fn softmax_edge_grad(
     let eb = p.e_off + k * p.e_stride;
     let z_a = preact(xb, eb, ca);
     let z_b = preact(xb, eb, cb);
-    let g_a = soft_grad(message(z_a), lse_a, o_a, go_a);
-    let g_b = soft_grad(message(z_b), lse_b, o_b, go_b);
+    let g_a = soft_grad(message(z_a), lse_a, o_a, go_a, beta);
+    let g_b = soft_grad(message(z_b), lse_b, o_b, go_b, beta);
     let g = p.de_off + k * p.de_stride;
     store_grad(g, ca, select(zero, g_a, z_a > zero));
     store_grad(g, cb, select(zero, g_b, z_b > zero));
@@ -408,6 +432,7 @@ fn softmax_dx(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
   let x_b = load_x(xb, cb);
   let m_a = message(x_a);
   let m_b = message(x_b);
+  let beta = param_r();
   var acc_a = zero;
   var acc_b = zero;
   let t1 = row_ptr[it.row + 1u];
@@ -416,8 +441,10 @@ fn softmax_dx(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
     let q = p.aux_off + i * p.aux_stride;
     let d = p.dout_off + i * p.dout_stride;
     let o = p.out_off + i * p.out_stride;
-    acc_a += soft_grad(m_a, bitcast<vec4f>(load_aux(q, ca)), load_out(o, ca), load_dout(d, ca));
-    acc_b += soft_grad(m_b, bitcast<vec4f>(load_aux(q, cb)), load_out(o, cb), load_dout(d, cb));
+    let lse_a = bitcast<vec4f>(load_aux(q, ca));
+    let lse_b = bitcast<vec4f>(load_aux(q, cb));
+    acc_a += soft_grad(m_a, lse_a, load_out(o, ca), load_dout(d, ca), beta);
+    acc_b += soft_grad(m_b, lse_b, load_out(o, cb), load_dout(d, cb), beta);
   }
   acc_a = select(zero, acc_a, x_a > zero);
   acc_b = select(zero, acc_b, x_b > zero);
@@ -428,4 +455,39 @@ fn softmax_dx(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
   }
   store_grad(o, ca, acc_a);
   store_grad(o, cb, acc_b);
+}
+
+// dL/dβ's share of row i, per channel: dout_i · ∂out_i/∂β = dout_i · Σ_k p_k (m_k − out_i)²
+// (the variance of m under the softmax, in its cancellation-free form), written to grad_w.
+@compute @workgroup_size(64)
+fn softmax_beta_grad(
+  @builtin(global_invocation_id) gid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+) {
+  let it = item(gid, nwg);
+  if (!it.valid) { return; }
+  let ca = it.c;
+  let cb = it.c + 4u;
+  let beta = param_r();
+  let q = p.aux_off + it.row * p.aux_stride;
+  let lse_a = bitcast<vec4f>(load_aux(q, ca));
+  let lse_b = bitcast<vec4f>(load_aux(q, cb));
+  let o = p.out_off + it.row * p.out_stride;
+  let o_a = load_out(o, ca);
+  let o_b = load_out(o, cb);
+  var acc_a = vec4f(0.0);
+  var acc_b = vec4f(0.0);
+  let k1 = row_ptr[it.row + 1u];
+  for (var k = row_ptr[it.row]; k < k1; k++) {
+    let xb = p.x_off + col_idx[k] * p.x_stride;
+    let eb = p.e_off + k * p.e_stride;
+    let m_a = message(preact(xb, eb, ca));
+    let m_b = message(preact(xb, eb, cb));
+    acc_a += exp(beta * m_a - lse_a) * (m_a - o_a) * (m_a - o_a);
+    acc_b += exp(beta * m_b - lse_b) * (m_b - o_b) * (m_b - o_b);
+  }
+  let d = p.dout_off + it.row * p.dout_stride;
+  let g = p.de_off + it.row * p.de_stride;
+  store_grad(g, ca, load_dout(d, ca) * acc_a);
+  store_grad(g, cb, load_dout(d, cb) * acc_b);
 }

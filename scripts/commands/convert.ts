@@ -1,9 +1,10 @@
 // `revgnn convert`: Planetoid, OGB or CSV input → a dataset folder (docs/dataset-format.md).
-import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
+import { stageProgress } from '../lib/stage-progress.ts';
+import { Command, Option } from 'commander';
+import { wholeNumber } from './options.ts';
 import { formatBytes } from '../../src/util/format.ts';
 import { convertDataset, INPUT_FORMATS, type InputFormat } from '../../src/graph/convert/index.ts';
-import type { ConvertProgress } from '../../src/graph/convert/input.ts';
+import { DEFAULT_MAX_NODES } from '../../src/graph/convert/limits.ts';
 import { NodeDirSink, nodeInput } from '../../src/graph/convert/node-io.ts';
 import type { DatasetManifest } from '../../src/graph/format.ts';
 
@@ -16,69 +17,13 @@ export interface ConvertCliOptions {
   seed: number;
   directed?: boolean;
   force?: boolean;
+  maxNodes?: number;
   header?: 'auto' | 'yes' | 'no';
   edges?: string;
   features?: string;
   labels?: string;
   split?: string;
   progress?: boolean;
-}
-
-function wholeNumber(min: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > 0xffffffff) {
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
-    }
-    return n;
-  };
-}
-
-/** A terminal progress bar on a TTY, one line per stage otherwise. */
-function progressReporter(enabled: boolean): {
-  update: (p: ConvertProgress) => void;
-  stop: () => void;
-} {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (!process.stderr.isTTY) {
-    let last = '';
-    return {
-      update: (p) => {
-        const key = `${p.stage} ${p.stage === 'read' ? p.label : ''}`;
-        if (key !== last) {
-          last = key;
-          process.stderr.write(`${p.stage}: ${p.label}\n`);
-        }
-      },
-      stop: () => {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{stage} [{bar}] {percentage}% | {label}',
-      hideCursor: true,
-      clearOnComplete: true,
-      stream: process.stderr,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let stage = '';
-  return {
-    update: (p) => {
-      const payload = { stage: p.stage.padEnd(6), label: p.label.split('/').slice(-2).join('/') };
-      const total = Math.max(p.total, 1);
-      if (!started) {
-        bar.start(total, p.done, payload);
-        started = true;
-      } else if (p.stage !== stage) {
-        bar.setTotal(total);
-      }
-      stage = p.stage;
-      bar.update(Math.min(p.done, total), payload);
-    },
-    stop: () => started && bar.stop(),
-  };
 }
 
 export function describeManifest(m: DatasetManifest): string {
@@ -97,13 +42,16 @@ export function describeManifest(m: DatasetManifest): string {
 
 export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManifest> {
   const input = nodeInput(opts.input);
-  const sink = new NodeDirSink(opts.out, { force: opts.force });
-  const progress = progressReporter(opts.progress !== false);
-  const onSignal = () => {
+  const sink = new NodeDirSink(opts.out, { force: opts.force, input: opts.input });
+  const progress = stageProgress(opts.progress !== false);
+  // SIGINT and SIGTERM both leave nothing behind: the staging folder (and any parent folder made
+  // for it) is removed before the process exits with the signal's conventional code.
+  const onSignal = (signal: NodeJS.Signals) => {
     progress.stop();
-    void sink.abort().finally(() => process.exit(130));
+    void sink.abort().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const { manifest } = await convertDataset(input, sink, {
       format: opts.format,
@@ -111,6 +59,7 @@ export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManife
       shards: opts.shards,
       seed: opts.seed,
       directed: opts.directed,
+      maxNodes: opts.maxNodes,
       csv: {
         header: opts.header,
         edges: opts.edges,
@@ -124,6 +73,7 @@ export async function runConvert(opts: ConvertCliOptions): Promise<DatasetManife
   } finally {
     progress.stop();
     process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
 }
 
@@ -144,7 +94,15 @@ export function registerConvert(program: Command): void {
     .option('--shards <K>', 'number of shards (random node partition)', wholeNumber(1), 4)
     .option('--seed <S>', 'seed of the partition (and of a CSV random split)', wholeNumber(0), 0)
     .option('--directed', 'ogb/csv: keep edge directions instead of symmetrising')
-    .option('--force', 'replace --out if it exists')
+    .option(
+      '--force',
+      'replace --out if it is a dataset folder (manifest.json and its shards), never the input',
+    )
+    .option(
+      '--max-nodes <N>',
+      `refuse an input whose ids imply more nodes (default ${DEFAULT_MAX_NODES})`,
+      wholeNumber(1),
+    )
     .addOption(
       new Option('--header <mode>', 'csv: header line')
         .choices(['auto', 'yes', 'no'])

@@ -3,9 +3,8 @@
 // `revgnn convert --format ogb` reads. Streamed with memory of one shard; written into a staging
 // folder that is renamed into place at the end and removed on an error or a signal.
 import { basename } from 'node:path';
+import { stageProgress } from '../lib/stage-progress.ts';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
-import type { ConvertProgress } from '../../src/graph/convert/input.ts';
 import type { DatasetManifest } from '../../src/graph/format.ts';
 import {
   LIKE_NAMES,
@@ -40,47 +39,6 @@ export function defaultShards(s: ScaledSizes): number {
   return Math.max(4, Math.min(s.nodes, Math.ceil(bytes / (256 * 2 ** 20))));
 }
 
-function progressBar(enabled: boolean): {
-  update: (p: ConvertProgress) => void;
-  stop: () => void;
-} {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (!process.stderr.isTTY) {
-    let last = '';
-    return {
-      update: (p) => {
-        const key = `${p.stage}: ${p.stage === 'write' ? p.label : ''}`;
-        if (key !== last) process.stderr.write(`${(last = key)}\n`);
-      },
-      stop: () => {},
-    };
-  }
-  const bar = new cliProgress.SingleBar(
-    {
-      format: '{stage} [{bar}] {percentage}% | {label}',
-      hideCursor: true,
-      clearOnComplete: true,
-      stream: process.stderr,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let stage = '';
-  return {
-    update: (p) => {
-      const payload = { stage: p.stage.padEnd(6), label: p.label };
-      const total = Math.max(p.total, 1);
-      if (!started) {
-        bar.start(total, p.done, payload);
-        started = true;
-      } else if (p.stage !== stage) bar.setTotal(total);
-      stage = p.stage;
-      bar.update(Math.min(p.done, total), payload);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
 function describe(s: ScaledSizes, seed: number): { description: string; notes: string[] } {
   const labels =
     s.task === 'multilabel' ? `${s.labelWidth} binary tasks` : `${s.labelWidth} classes`;
@@ -106,7 +64,7 @@ export async function runGenerate(
 ): Promise<{ out: string; manifest?: DatasetManifest }> {
   const sizes = scaledSizes(opts.like, opts.scale);
   const staging = new StagingDir(opts.out, { force: opts.force });
-  const progress = progressBar(opts.progress !== false);
+  const progress = stageProgress(opts.progress !== false);
   const onSignal = (signal: NodeJS.Signals) => {
     progress.stop();
     staging.abortSync();

@@ -2,13 +2,22 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
-import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import {
+  DEQ_DEFAULTS,
+  GEN_AGGREGATIONS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../src/models/config.ts';
+import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min)
-      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, found "${v}"`);
+    if (!/^\d+$/.test(v) || n < min || n > 0xffffffff)
+      throw new InvalidArgumentError(
+        `expected a whole number from ${min} to 4294967295, found "${v.slice(0, 40)}"`,
+      );
     return n;
   };
 }
@@ -47,7 +56,19 @@ export function addModelOptions(cmd: Command): Command {
       new Option('--op <op>', 'operator inside each block').choices([...OP_KINDS]).default('gcn'),
     )
     .addOption(
-      new Option('--aggr <aggr>', 'GEN aggregation').choices(['softmax', 'max']).default('softmax'),
+      new Option('--aggr <aggr>', 'GEN aggregation')
+        .choices([...GEN_AGGREGATIONS])
+        .default('softmax'),
+    )
+    .option(
+      '--no-learn-aggr',
+      "GEN: keep softmax's temperature β (or the power mean's p) at 1 instead of learning it",
+    )
+    .option(
+      '--heads <H>',
+      "GAT attention heads (must divide each operator's width)",
+      wholeNumber(1),
+      1,
     )
     .option('--channels <D>', 'channels (width)', wholeNumber(1), 64)
     .option('--groups <C>', 'groups of the reversible coupling', wholeNumber(1), 2)
@@ -93,6 +114,8 @@ export interface ModelCliOptions {
   data: string;
   op: ModelConfig['op'];
   aggr: ModelConfig['aggregation'];
+  learnAggr: boolean;
+  heads: number;
   channels: number;
   groups: number;
   dropout: number;
@@ -113,6 +136,8 @@ export function modelConfig(
     model,
     op: o.op,
     aggregation: o.aggr,
+    learnAggr: o.learnAggr,
+    heads: o.heads,
     layers,
     channels: o.channels,
     groups: o.groups,
@@ -125,4 +150,21 @@ export function modelConfig(
 
 export function budgetBytes(mb: number | undefined): number | null {
   return mb === undefined ? null : Math.round(mb * 1024 * 1024);
+}
+
+/** `--host`: where the engine runs (the runner says which hosts this build has). */
+export function addHostOption(cmd: Command, runner: EntryRunner): Command {
+  return cmd.addOption(
+    new Option(
+      '--host <host>',
+      'chromium: headless Chromium; node: this process on Dawn (no browser); ' +
+        'auto: node where Dawn finds a hardware GPU, else chromium',
+    )
+      .choices([...runner.choices])
+      .default(runner.defaultHost),
+  );
+}
+
+export interface HostCliOptions {
+  host: HostChoice;
 }

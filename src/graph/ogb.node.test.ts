@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { convertDataset } from './convert/index';
-import { NumberRows, memoryInput } from './convert/input';
+import { memoryInput } from './convert/input';
+import { NumberRows } from './convert/number-rows';
 import { NodeDirSink, nodeInput } from './convert/node-io';
 import { readOgb } from './convert/ogb';
 import { loadDataset } from './load';
@@ -200,7 +201,7 @@ describe('OGB converter', () => {
     await expect(
       convertDataset(nodeInput(root), new NodeDirSink(out), { format: 'ogb' }),
     ).rejects.toThrow(
-      `${join(root, 'raw/edge.csv.gz')}: line 5, target: expected an id in 0..5, found 9`,
+      `${join(root, 'raw/edge.csv.gz')}: line 5, target: expected an id in 0..5 (num-node-list), found 9`,
     );
     expect(existsSync(out)).toBe(false);
 

@@ -1,17 +1,17 @@
 // Datasets converted in the page, kept in the browser (IndexedDB, available in windows and
 // workers alike): listed beside the built-ins and still there after a reload.
 //
-// Two object stores: `datasets` (one record per dataset, keyed by id) and `files` (each file's
-// bytes, keyed [storageKey, fileName]). A conversion writes its files under a fresh storage key;
-// only commit() adds the dataset record (replacing nothing: ids are made unique), so a failed
-// or abandoned conversion is never listed, and abort() deletes its files.
+// Two object stores (store-db.ts): `datasets` (one record per dataset, keyed by id) and `files`
+// (each file's bytes, keyed [storageKey, fileName]). A conversion writes its files under a fresh
+// storage key; only commit() adds the dataset record (replacing nothing: ids are made unique), so
+// a failed or abandoned conversion is never listed, and abort() deletes its files. A conversion
+// that never got to abort (its worker crashed) is cleaned at the next start (store-staging.ts).
 import { DatasetError } from './errors';
 import { MANIFEST_FILE, type DatasetManifest } from './format';
 import type { DatasetSource } from './load';
 import type { DatasetSink } from './convert/write';
-
-const DB_NAME = 'revgnn-datasets';
-const DB_VERSION = 1;
+import { done, fileRange, openDb, req } from './store-db';
+import { StagingLock } from './store-staging';
 
 export interface StoredDataset {
   id: string;
@@ -31,54 +31,6 @@ export interface StoredDataset {
   source: string;
 }
 
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-function openDb(): Promise<IDBDatabase> {
-  if (typeof indexedDB === 'undefined') {
-    return Promise.reject(
-      new DatasetError('browser storage', 'IndexedDB', 'available', 'missing in this context'),
-    );
-  }
-  dbPromise ??= new Promise<IDBDatabase>((resolve, reject) => {
-    const r = indexedDB.open(DB_NAME, DB_VERSION);
-    r.onupgradeneeded = () => {
-      const db = r.result;
-      if (!db.objectStoreNames.contains('datasets'))
-        db.createObjectStore('datasets', { keyPath: 'id' });
-      if (!db.objectStoreNames.contains('files')) db.createObjectStore('files');
-    };
-    r.onsuccess = () => {
-      const db = r.result;
-      db.onversionchange = () => {
-        db.close();
-        dbPromise = null;
-      };
-      resolve(db);
-    };
-    r.onerror = () => {
-      dbPromise = null;
-      reject(r.error);
-    };
-    r.onblocked = () => reject(new Error('IndexedDB is blocked by another tab'));
-  });
-  return dbPromise;
-}
-
 /** The stored datasets, newest first. */
 export async function listStoredDatasets(): Promise<StoredDataset[]> {
   const db = await openDb();
@@ -91,10 +43,6 @@ export async function getStoredDataset(id: string): Promise<StoredDataset | unde
   const db = await openDb();
   const tx = db.transaction('datasets', 'readonly');
   return (await req(tx.objectStore('datasets').get(id))) as StoredDataset | undefined;
-}
-
-function fileRange(storageKey: string): IDBKeyRange {
-  return IDBKeyRange.bound([storageKey, ''], [storageKey, '\uffff']);
 }
 
 /** Deletes a stored dataset and its files (one transaction). */
@@ -173,12 +121,15 @@ function randomKey(): string {
 export class StoreSink implements DatasetSink {
   readonly label = 'browser storage';
   private readonly storageKey = `staging-${Date.now().toString(36)}-${randomKey()}`;
+  private readonly lock = new StagingLock(this.storageKey);
   private manifest: DatasetManifest | null = null;
   private bytes = 0;
   /** The record written by commit(). */
   committed: StoredDataset | null = null;
 
   async writeFile(name: string, bytes: Uint8Array): Promise<void> {
+    // Held before the first file exists: a cleanup never takes a live conversion for abandoned.
+    await this.lock.acquire();
     const db = await openDb();
     const tx = db.transaction('files', 'readwrite');
     // Store a tight ArrayBuffer copy (a view may share a larger buffer).
@@ -217,12 +168,22 @@ export class StoreSink implements DatasetSink {
     store.add(rec);
     await done(tx);
     this.committed = rec;
+    this.lock.unlock();
   }
 
   async abort(): Promise<void> {
-    const db = await openDb();
-    const tx = db.transaction('files', 'readwrite');
-    tx.objectStore('files').delete(fileRange(this.storageKey));
-    await done(tx);
+    try {
+      const db = await openDb();
+      const tx = db.transaction('files', 'readwrite');
+      tx.objectStore('files').delete(fileRange(this.storageKey));
+      await done(tx);
+    } finally {
+      this.lock.unlock();
+    }
+  }
+
+  /** Where its files are staged (tests). */
+  get key(): string {
+    return this.storageKey;
   }
 }

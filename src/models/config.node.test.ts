@@ -29,4 +29,18 @@ describe('model configuration checks', () => {
     expect(p).toHaveLength(4);
     expect(() => assertValidConfig({ ...DEFAULT_MODEL, layers: -1 })).toThrow(ConfigError);
   });
+
+  it("explains GAT heads that do not divide an operator's width", () => {
+    const gat = { ...DEFAULT_MODEL, op: 'gat' as const, channels: 64 };
+    expect(configProblems({ ...gat, model: 'rev', groups: 2, heads: 3 })[0]).toMatch(
+      /GAT's 3 heads do not split the 32 channels of each of the 2 groups evenly/,
+    );
+    expect(configProblems({ ...gat, model: 'res', heads: 6 })[0]).toMatch(
+      /6 heads do not split the 64 channels of each layer/,
+    );
+    expect(configProblems({ ...gat, model: 'res', heads: 0 })[0]).toMatch(/whole number ≥ 1/);
+    expect(configProblems({ ...gat, model: 'rev', groups: 2, heads: 4 })).toEqual([]);
+    // Heads only matter to GAT.
+    expect(configProblems({ ...DEFAULT_MODEL, heads: 7 })).toEqual([]);
+  });
 });

@@ -4,15 +4,24 @@ import type { GenAggregation } from '../nn/ops/gen';
 
 export const MODEL_KINDS = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
-export const OP_KINDS = ['gcn', 'sage', 'gen'] as const;
+export const OP_KINDS = ['gcn', 'sage', 'gen', 'gat'] as const;
 export type OpKind = (typeof OP_KINDS)[number];
 export type Tying = 'first-untied' | 'all';
+export const GEN_AGGREGATIONS = [
+  'softmax',
+  'max',
+  'power',
+] as const satisfies readonly GenAggregation[];
 
 export interface ModelConfig {
   model: ModelKind;
   op: OpKind;
   /** GEN's aggregation. */
   aggregation: GenAggregation;
+  /** GEN: learn softmax's temperature β or the power mean's p (true when absent); else 1. */
+  learnAggr?: boolean;
+  /** GAT's attention heads; they split each operator's width (1 when absent). */
+  heads?: number;
   layers: number;
   channels: number;
   /** Groups of the reversible coupling (rev, wtrev). */
@@ -45,6 +54,8 @@ export const DEFAULT_MODEL: ModelConfig = {
   model: 'rev',
   op: 'gcn',
   aggregation: 'softmax',
+  learnAggr: true,
+  heads: 1,
   layers: 8,
   channels: 64,
   groups: 2,
@@ -65,6 +76,29 @@ export function defaultPolicy(model: ModelKind): MemoryPolicy {
 
 export function isReversible(model: ModelKind): boolean {
   return model === 'rev' || model === 'wtrev';
+}
+
+/** Operators that read the step's shared edge embedding when the data has edge features. */
+export function usesEdgeEmbedding(op: OpKind): boolean {
+  return op === 'gen' || op === 'gat';
+}
+
+/** Channels one operator sees: a group's share in a reversible network, else all of them. */
+export function operatorWidth(cfg: ModelConfig): number {
+  return isReversible(cfg.model) ? cfg.channels / cfg.groups : cfg.channels;
+}
+
+function headProblems(cfg: ModelConfig): string[] {
+  const heads = cfg.heads ?? 1;
+  if (!Number.isInteger(heads) || heads < 1)
+    return [`GAT's heads must be a whole number ≥ 1 (got ${heads}).`];
+  const width = operatorWidth(cfg);
+  if (!Number.isInteger(width) || width % heads === 0) return [];
+  const where = isReversible(cfg.model) ? `each of the ${cfg.groups} groups` : 'each layer';
+  return [
+    `GAT's ${heads} heads do not split the ${width} channels of ${where} evenly: ` +
+      `choose heads that divide ${width}, or channels that ${heads} heads divide.`,
+  ];
 }
 
 /** Every reason the configuration cannot run, in plain words; empty when it can. */
@@ -96,6 +130,7 @@ export function configProblems(cfg: ModelConfig): string[] {
       );
     }
   }
+  if (cfg.op === 'gat') out.push(...headProblems(cfg));
   if (cfg.tolerance !== undefined && !(cfg.tolerance > 0 && cfg.tolerance < 1)) {
     out.push(`The solver tolerance must be a number between 0 and 1 (got ${cfg.tolerance}).`);
   }

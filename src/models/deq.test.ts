@@ -47,6 +47,11 @@ const CASES: {
     cfg: { op: 'gen', aggregation: 'softmax' },
     graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 0, tasks: 3, seed: 4, edgeDim: 2 },
   },
+  {
+    name: 'gat, 2 heads, edge features',
+    cfg: { op: 'gat', heads: 2 },
+    graph: { nodes: 9, avgDegree: 3, featureDim: 4, classes: 3, seed: 5, edgeDim: 2 },
+  },
 ];
 
 const BASE: ModelConfig = {

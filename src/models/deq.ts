@@ -10,6 +10,7 @@ import type { Tensor } from '../gpu/tensor';
 import type { MemoryTag } from '../gpu/memory-tags';
 import { axpy, scale } from '../kernels/elementwise';
 import type { StepContext } from '../nn/context';
+import { GatOp } from '../nn/ops/gat';
 import { GcnOp } from '../nn/ops/gcn';
 import { GenOp } from '../nn/ops/gen';
 import { LinearOp } from '../nn/ops/linear';
@@ -17,7 +18,13 @@ import { SageOp } from '../nn/ops/sage';
 import type { Operator } from '../nn/operator';
 import { ParamStore } from '../nn/params';
 import { PreActBlock } from '../nn/preact-block';
-import { assertValidConfig, DEQ_DEFAULTS, type DataShape, type ModelConfig } from './config';
+import {
+  assertValidConfig,
+  DEQ_DEFAULTS,
+  usesEdgeEmbedding,
+  type DataShape,
+  type ModelConfig,
+} from './config';
 import { DeqBlock } from './deq-block';
 import { EdgeEncoder, NodeEncoder } from './encoders';
 import type { LossFn, Model, SolverStats, StepResult } from './model';
@@ -73,7 +80,9 @@ export class DeqNetwork implements Model {
     this.block = DeqBlock.create(this.store, 'deq', (name) => this.makeOp(name), D);
     this.encoder = new NodeEncoder(this.store, data.inputDim, D);
     this.edgeEncoder =
-      config.op === 'gen' && data.edgeDim > 0 ? new EdgeEncoder(this.store, data.edgeDim, D) : null;
+      usesEdgeEmbedding(config.op) && data.edgeDim > 0
+        ? new EdgeEncoder(this.store, data.edgeDim, D)
+        : null;
     this.head = PreActBlock.create(
       this.store,
       'head',
@@ -81,8 +90,9 @@ export class DeqNetwork implements Model {
       0,
     );
     this.store.finalize();
+    // Weights only: biases stay 0 and GEN's β / p stay 1.
     for (const p of this.block.conv1.params)
-      if (!p.name.endsWith('.bias')) scale(rt, CONV1_INIT_SCALE, p.value, p.value);
+      if (!/\.(bias|t|p)$/.test(p.name)) scale(rt, CONV1_INIT_SCALE, p.value, p.value);
   }
 
   private makeOp(name: string): Operator {
@@ -93,7 +103,23 @@ export class DeqNetwork implements Model {
       case 'sage':
         return SageOp.create(this.store, name, D);
       case 'gen':
-        return GenOp.create(this.store, name, D, this.config.aggregation, [0, D]);
+        return GenOp.create(
+          this.store,
+          name,
+          D,
+          this.config.aggregation,
+          [0, D],
+          this.config.learnAggr !== false,
+        );
+      case 'gat':
+        // Built before the edge encoder (see the constructor): the data says whether it will be.
+        return GatOp.create(
+          this.store,
+          name,
+          D,
+          this.config.heads ?? 1,
+          this.data.edgeDim > 0 ? [0, D] : null,
+        );
     }
   }
 

@@ -52,12 +52,17 @@ const OPS = [
   { op: 'sage', edgeDim: 0 },
   { op: 'gen', edgeDim: 4, aggregation: 'max' },
   { op: 'gen', edgeDim: 4, aggregation: 'softmax' },
+  { op: 'gen', edgeDim: 0, aggregation: 'power' },
+  { op: 'gat', edgeDim: 0, heads: 2 },
+  { op: 'gat', edgeDim: 4, heads: 3 },
 ] as const;
 
 describe('memory policies give the same gradients', () => {
   for (const o of OPS) {
     for (const groups of [2, 3, 4]) {
-      const name = `${o.op}${'aggregation' in o ? `-${o.aggregation}` : ''}`;
+      // GAT's heads must divide each group's width (12 / C channels).
+      if ('heads' in o && (12 / groups) % o.heads !== 0) continue;
+      const name = `${o.op}${'aggregation' in o ? `-${o.aggregation}` : ''}${'heads' in o ? `-${o.heads}h${o.edgeDim ? '-edges' : ''}` : ''}`;
       it(`rev ${name}, C = ${groups}: reverse and checkpoint equal store (max rel err ≤ 1e-4)`, async () => {
         const rt = await sharedRuntime();
         const sub = randomSubgraph({
@@ -73,6 +78,7 @@ describe('memory policies give the same gradients', () => {
           model: 'rev',
           op: o.op,
           aggregation: 'aggregation' in o ? o.aggregation : 'softmax',
+          heads: 'heads' in o ? o.heads : 1,
           layers: 3,
           channels: 12,
           groups,
@@ -91,7 +97,7 @@ describe('memory policies give the same gradients', () => {
   }
 
   for (const o of OPS) {
-    it(`res ${o.op}: checkpoint equals store (max rel err ≤ 1e-4)`, async () => {
+    it(`res ${o.op}${'heads' in o ? ` ${o.heads} heads` : ''}: checkpoint equals store (max rel err ≤ 1e-4)`, async () => {
       const rt = await sharedRuntime();
       const sub = randomSubgraph({
         nodes: 19,
@@ -105,6 +111,7 @@ describe('memory policies give the same gradients', () => {
         ...DEFAULT_MODEL,
         model: 'res',
         op: o.op,
+        heads: 'heads' in o ? Math.min(o.heads, 2) : 1,
         layers: 3,
         channels: 8,
         dropout: 0.3,
@@ -115,4 +122,37 @@ describe('memory policies give the same gradients', () => {
       await expectNoGpuErrors(rt);
     });
   }
+});
+
+describe("GEN's aggregation parameter", () => {
+  it('is one learned 1×1 parameter per operator (t for softmax, p for power), none when fixed or max', async () => {
+    const rt = await sharedRuntime();
+    const shape = shapeOf(
+      randomSubgraph({ nodes: 5, avgDegree: 2, featureDim: 3, classes: 2, seed: 1 }),
+    );
+    const names = (cfg: Partial<ModelConfig>) => {
+      const net = new Network(
+        rt,
+        { ...DEFAULT_MODEL, model: 'rev', op: 'gen', layers: 2, channels: 8, ...cfg },
+        shape,
+        1,
+      );
+      const out = net.store.params.filter((p) => p.rows * p.cols === 1).map((p) => p.name);
+      net.release();
+      return out;
+    };
+    expect(names({ aggregation: 'softmax' })).toEqual([
+      'layer0.group0.conv.t',
+      'layer0.group1.conv.t',
+      'layer1.group0.conv.t',
+      'layer1.group1.conv.t',
+    ]);
+    expect(names({ aggregation: 'power', layers: 1 })).toEqual([
+      'layer0.group0.conv.p',
+      'layer0.group1.conv.p',
+    ]);
+    expect(names({ aggregation: 'softmax', learnAggr: false })).toEqual([]);
+    expect(names({ aggregation: 'max' })).toEqual([]);
+    rt.allocator.assertNoLeaks();
+  });
 });

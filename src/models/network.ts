@@ -6,6 +6,7 @@ import { sub } from '../kernels/elementwise';
 import { copy } from '../kernels/copy';
 import { sumSquares } from '../kernels/reduce';
 import type { StepContext } from '../nn/context';
+import { GatOp } from '../nn/ops/gat';
 import { GcnOp } from '../nn/ops/gcn';
 import { GenOp } from '../nn/ops/gen';
 import { LinearOp } from '../nn/ops/linear';
@@ -18,6 +19,7 @@ import {
   assertValidConfig,
   defaultPolicy,
   isReversible,
+  usesEdgeEmbedding,
   type DataShape,
   type ModelConfig,
 } from './config';
@@ -47,7 +49,9 @@ export class Network implements Model {
     this.store = new ParamStore(rt, seed);
     this.encoder = new NodeEncoder(this.store, data.inputDim, D);
     this.edgeEncoder =
-      config.op === 'gen' && data.edgeDim > 0 ? new EdgeEncoder(this.store, data.edgeDim, D) : null;
+      usesEdgeEmbedding(config.op) && data.edgeDim > 0
+        ? new EdgeEncoder(this.store, data.edgeDim, D)
+        : null;
     if (isReversible(config.model)) this.buildRev();
     else this.buildRes();
     this.head = PreActBlock.create(
@@ -67,10 +71,22 @@ export class Network implements Model {
       case 'sage':
         return SageOp.create(this.store, name, width);
       case 'gen':
-        return GenOp.create(this.store, name, width, cfg.aggregation, [
-          group * width,
-          (group + 1) * width,
-        ]);
+        return GenOp.create(
+          this.store,
+          name,
+          width,
+          cfg.aggregation,
+          [group * width, (group + 1) * width],
+          cfg.learnAggr !== false,
+        );
+      case 'gat':
+        return GatOp.create(
+          this.store,
+          name,
+          width,
+          cfg.heads ?? 1,
+          this.edgeEncoder ? [group * width, (group + 1) * width] : null,
+        );
     }
   }
 

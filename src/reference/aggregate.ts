@@ -22,7 +22,7 @@ export interface GenGrads {
   dEdge: Float64Array | null;
 }
 
-function check(g: GenInputs, fn: string): void {
+export function check(g: GenInputs, fn: string): void {
   const nnz = g.a.colIdx.length;
   if (g.x.length !== g.a.cols * g.d) {
     throw new Error(`${fn}: x has ${g.x.length} values, expected ${g.a.cols}×${g.d}.`);
@@ -33,12 +33,12 @@ function check(g: GenInputs, fn: string): void {
 }
 
 /** Pre-activation z = x_j + e_k of entry k, channel c. */
-function preact(g: GenInputs, k: number, c: number): number {
+export function preact(g: GenInputs, k: number, c: number): number {
   const j = g.a.colIdx[k];
   return g.x[j * g.d + c] + (g.edge ? g.edge[k * g.d + c] : 0);
 }
 
-function message(g: GenInputs, k: number, c: number): number {
+export function message(g: GenInputs, k: number, c: number): number {
   return Math.max(preact(g, k, c), 0) + g.eps;
 }
 
@@ -145,4 +145,25 @@ export function genSoftmaxBackwardRef(
     }
   }
   return { dx, dEdge };
+}
+
+/**
+ * dL/dβ of L = Σ out ⊙ dout through softmax aggregation: ∂out_i/∂β = Σ_k p_k m_k (m_k − out_i),
+ * the derivative of the softmax weights p_k ∝ exp(β m_k) in β.
+ */
+export function genSoftmaxBetaGradRef(g: GenInputs, beta: number, dout: ArrayLike<number>): number {
+  check(g, 'genSoftmaxBetaGradRef');
+  const { a, d } = g;
+  const { out, lse } = genSoftmaxForwardRef(g, beta);
+  let total = 0;
+  for (let i = 0; i < a.rows; i++) {
+    for (let k = a.rowPtr[i]; k < a.rowPtr[i + 1]; k++) {
+      for (let c = 0; c < d; c++) {
+        const ic = i * d + c;
+        const m = message(g, k, c);
+        total += dout[ic] * Math.exp(beta * m - lse[ic]) * m * (m - out[ic]);
+      }
+    }
+  }
+  return total;
 }

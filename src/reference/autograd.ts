@@ -8,8 +8,11 @@ import {
   genMaxBackwardRef,
   genMaxForwardRef,
   genSoftmaxBackwardRef,
+  genSoftmaxBetaGradRef,
   genSoftmaxForwardRef,
 } from './aggregate';
+import { genPowerBackwardRef, genPowerForwardRef } from './power-mean';
+import { gatBackwardRef, gatForwardRef } from './gat';
 import { layerNormBackwardRef, layerNormRef } from './layernorm';
 
 export class Var {
@@ -129,16 +132,23 @@ export class Tape {
     });
   }
 
-  /** GEN aggregation over in-edges of a; edge (nnz × cols) may be null. */
+  /**
+   * GEN aggregation over in-edges of a; edge (nnz × cols) may be null. `param` is softmax's β or
+   * the power mean's p: a constant, or a 1×1 leaf that receives its gradient.
+   */
   genAggregate(
     a: Csr,
     x: Var,
     edge: Var | null,
-    kind: 'max' | 'softmax',
+    kind: 'max' | 'softmax' | 'power',
     eps: number,
-    beta: number,
+    param: number | Var,
   ): Var {
     const inputs = () => ({ a, x: x.data, edge: edge ? edge.data : null, d: x.cols, eps });
+    const value = () => (typeof param === 'number' ? param : param.data[0]);
+    const addParamGrad = (g: number) => {
+      if (typeof param !== 'number') param.grad[0] += g;
+    };
     if (kind === 'max') {
       const f = genMaxForwardRef(inputs());
       return this.out(a.rows, x.cols, f.out, (o) => {
@@ -146,10 +156,31 @@ export class Tape {
         this.accumulate(x, edge, g.dx, g.dEdge);
       });
     }
-    const f = genSoftmaxForwardRef(inputs(), beta);
+    if (kind === 'power') {
+      return this.out(a.rows, x.cols, genPowerForwardRef(inputs(), value()), (o) => {
+        const g = genPowerBackwardRef(inputs(), value(), o.grad);
+        this.accumulate(x, edge, g.dx, g.dEdge);
+        addParamGrad(g.dP);
+      });
+    }
+    const f = genSoftmaxForwardRef(inputs(), value());
     return this.out(a.rows, x.cols, f.out, (o) => {
-      const g = genSoftmaxBackwardRef(inputs(), beta, o.grad);
+      const g = genSoftmaxBackwardRef(inputs(), value(), o.grad);
       this.accumulate(x, edge, g.dx, g.dEdge);
+      addParamGrad(genSoftmaxBetaGradRef(inputs(), value(), o.grad));
+    });
+  }
+
+  /** GAT attention (the aggregation between z = x·W and the bias); edge (nnz × cols) may be null. */
+  gatAttention(a: Csr, z: Var, att: Var, edge: Var | null, heads: number, slope: number): Var {
+    const inputs = () => {
+      const e = edge ? edge.data : null;
+      return { a, z: z.data, att: att.data, edge: e, heads, w: z.cols, slope };
+    };
+    return this.out(a.rows, z.cols, gatForwardRef(inputs()).out, (o) => {
+      const g = gatBackwardRef(inputs(), o.grad);
+      for (let i = 0; i < g.dAtt.length; i++) att.grad[i] += g.dAtt[i];
+      this.accumulate(z, edge, g.dz, g.dEdge);
     });
   }
 

@@ -3,8 +3,9 @@
 // DEQ references cannot drift apart.
 import { gcnNormalized, meanWeights } from '../graph/normalize';
 import type { Csr, Subgraph } from '../graph/types';
-import type { ModelConfig } from '../models/config';
-import { GEN_BETA, GEN_EPS } from '../nn/ops/gen';
+import { usesEdgeEmbedding, type ModelConfig } from '../models/config';
+import { GAT_SLOPE } from '../kernels/gat';
+import { GEN_EPS, GEN_PARAM_INIT, genParamName } from '../nn/ops/gen';
 import type { Tape, Var } from './autograd';
 
 export type Weights = Map<string, Float64Array>;
@@ -53,7 +54,7 @@ export class RefGraph {
         : tape.spmm(f.csr, P('encoder.weight'));
     const x = tape.addBias(enc, P('encoder.bias'));
     const edges =
-      this.cfg.op === 'gen' && sub.edgeFeatures
+      usesEdgeEmbedding(this.cfg.op) && sub.edgeFeatures
         ? tape.addBias(
             tape.matmul(
               tape.leaf(sub.adj.colIdx.length, sub.edgeFeatures.dim, sub.edgeFeatures.data),
@@ -82,15 +83,18 @@ export class RefGraph {
           P(`${name}.bias`),
         );
       case 'gen': {
-        const agg = tape.genAggregate(
-          this.sub.adj,
-          h,
-          edges,
-          this.cfg.aggregation,
-          GEN_EPS,
-          GEN_BETA,
-        );
+        const { aggregation } = this.cfg;
+        const suffix = genParamName(aggregation);
+        const learned = suffix !== null && this.cfg.learnAggr !== false;
+        const param = learned ? P(`${name}.${suffix}`) : GEN_PARAM_INIT;
+        const agg = tape.genAggregate(this.sub.adj, h, edges, aggregation, GEN_EPS, param);
         return tape.addBias(tape.matmul(tape.add(h, agg), P(`${name}.weight`)), P(`${name}.bias`));
+      }
+      case 'gat': {
+        const z = tape.matmul(h, P(`${name}.weight`));
+        const att = P(`${name}.att`);
+        const agg = tape.gatAttention(this.sub.adj, z, att, edges, this.cfg.heads ?? 1, GAT_SLOPE);
+        return tape.addBias(agg, P(`${name}.bias`));
       }
     }
   }

@@ -1,7 +1,7 @@
 // Memory planning before a run: the largest buffers one part needs, from the data's counts and
 // the model's widths, checked against the adapter's per-buffer limit — so a part that cannot fit
 // is refused before anything is allocated, with the number of parts that would fit.
-import type { DataShape, ModelConfig } from '../models/config';
+import { usesEdgeEmbedding, type DataShape, type ModelConfig } from '../models/config';
 import type { PartPlan } from './train-data';
 
 /**
@@ -41,11 +41,15 @@ export function partBuffers(size: PartSize, model: ModelConfig, shape: DataShape
     { name: 'activations (nodes × channels)', bytes: n * D * 4 },
     { name: 'logits (nodes × outputs)', bytes: n * shape.outputDim * 4 },
   ];
+  if (model.op === 'gat') {
+    const heads = model.heads ?? 1;
+    out.push({ name: 'attention weights ((edges + nodes) × heads)', bytes: (e + n) * heads * 4 });
+  }
   if (shape.inputKind === 'dense')
     out.push({ name: 'node features (nodes × input width)', bytes: n * shape.inputDim * 4 });
   if (shape.edgeDim > 0) {
     out.push({ name: 'edge features (edges × edge width)', bytes: e * shape.edgeDim * 4 });
-    if (model.op === 'gen')
+    if (usesEdgeEmbedding(model.op))
       out.push({ name: 'edge embedding (edges × channels)', bytes: e * D * 4 });
   }
   return out;

@@ -21,7 +21,7 @@ import { ClassroomView } from './present/ClassroomView';
 import { TrainPanel } from './run/TrainPanel';
 import { useRun } from './run/use-run';
 import type { LoadedWeights } from './run/WeightsControls';
-import { budgetBytes, modelLabel, type RunConfig } from './state/run-config';
+import { budgetBytes, DEFAULT_RUN, modelLabel, type RunConfig } from './state/run-config';
 import { useRunProblems } from './state/use-run-problems';
 import { usePageState } from './state/use-page-state';
 import { encodeState, type PageState } from './state/url-state';
@@ -266,7 +266,7 @@ export function App() {
               <RunHistory
                 history={history}
                 disabled={runActive}
-                onUse={(c) => update((s) => ({ ...s, run: c }))}
+                onUse={(c) => update((s) => ({ ...s, run: { ...DEFAULT_RUN, ...c } }))}
               />
             </ErrorBoundary>
           )}

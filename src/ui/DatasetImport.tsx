@@ -5,6 +5,7 @@ import { BUILTIN_DATASETS } from '../graph/builtins';
 import type { DatasetRef } from '../graph/catalog';
 import type { ConvertProgress } from '../graph/convert/input';
 import { deleteStoredDataset, listStoredDatasets, type StoredDataset } from '../graph/store';
+import { cleanAbandonedStaging } from '../graph/store-staging';
 import { formatBytes } from '../util/format';
 import { convertInWorker } from '../worker/convert-client';
 import type { ConvertResult, DroppedFile } from '../worker/convert-protocol';
@@ -111,10 +112,14 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
 
   useEffect(() => {
     let live = true;
-    listStoredDatasets().then(
-      (list) => live && setStored(list),
-      (e) => live && setStorageError(storageProblem(e)),
-    );
+    // Files a crashed conversion left in storage go first (store-staging.ts).
+    cleanAbandonedStaging()
+      .catch(() => [])
+      .then(() => listStoredDatasets())
+      .then(
+        (list) => live && setStored(list),
+        (e) => live && setStorageError(storageProblem(e)),
+      );
     return () => {
       live = false;
     };
@@ -256,9 +261,11 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
         }}
       >
         <p style={{ margin: '0 0 0.5rem' }}>
-          Drop Planetoid files (<code>ind.cora.x</code> …), an OGB folder (<code>ogbn_arxiv/</code>)
-          or CSV files (<code>edges.csv</code>, <code>labels.csv</code>) here. They are converted
-          here, in your browser, and kept for next time.
+          Drop Planetoid files (<code>ind.cora.x</code> …), an OGB folder (<code>ogbn_arxiv/</code>
+          ), CSV files (<code>edges.csv</code>, <code>labels.csv</code>) or a dataset folder made by
+          the CLI (<code>manifest.json</code> + shards, copied shard by shard, any size) here. They
+          are converted here, in your browser, and kept for next time; a dataset past 1 GiB trains
+          part by part, read from storage one part at a time.
         </p>
         <label>
           <span className="muted">Files: </span>

@@ -17,9 +17,15 @@ export async function convertInWorker(
     type: 'module',
     name: 'revgnn-convert',
   });
+  // A worker that dies (an error outside the call, a script that fails to load) never answers:
+  // its error event ends the wait instead.
+  const died = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new Error(e.message || 'the worker stopped')));
+    worker.addEventListener('messageerror', () => reject(new Error('a message could not be read')));
+  });
   try {
     const api = Comlink.wrap<ConvertWorkerApi>(worker);
-    return await api.convert(files, request, Comlink.proxy(onProgress));
+    return await Promise.race([api.convert(files, request, Comlink.proxy(onProgress)), died]);
   } catch (e) {
     return {
       ok: false,

@@ -1,10 +1,13 @@
 // Converts dropped Planetoid / OGB / CSV files off the page's thread and stores the result in
-// the browser (IndexedDB). Progress is reported at most every 100 ms.
+// the browser (IndexedDB). Progress is reported at most every 100 ms. Every failure comes back as
+// a result naming the file (convertDataset turns anything into a DatasetError); files a crashed
+// earlier conversion left in storage are deleted first.
 import * as Comlink from 'comlink';
 import { convertDataset } from '../graph/convert/index';
 import { fileInput, type ConvertProgress } from '../graph/convert/input';
 import { DatasetError } from '../graph/errors';
 import { StoreSink } from '../graph/store';
+import { cleanAbandonedStaging } from '../graph/store-staging';
 import type { ConvertWorkerApi } from './convert-protocol';
 
 const api: ConvertWorkerApi = {
@@ -16,6 +19,7 @@ const api: ConvertWorkerApi = {
       last = now;
       onProgress(p);
     };
+    await cleanAbandonedStaging().catch(() => {});
     const sink = new StoreSink();
     try {
       const input = fileInput(files, files.length === 1 ? files[0].path : 'dropped files');

@@ -9,156 +9,40 @@
 //   integers from 0, or names (mapped to ids in sorted order); empty, -1 or nan = no label.
 // - split: train/valid/test (also val, dev, 1/2/3; none/empty/0 = none), by row or (id, split).
 //   Without a split file: a seeded random 60/20/20 split of the labelled nodes.
+// Memory grows with the rows read (a few bytes each) and the distinct edges (edge-list.ts); the
+// node count is checked (csv-rows.ts) before anything of that size is allocated.
 import { DatasetError } from '../errors';
-import { Rng } from '../rng';
+import type { NodeFeatures } from '../types';
+import { EdgeList } from './edge-list';
+import { csvFeatures, csvLabels, csvSplit } from './csv-build';
+import { FeatureRows, float32Value, LabelRows, NodeIds, SplitRows } from './csv-rows';
+import { Growable } from './growable';
 import {
-  SPLIT_NONE,
-  SPLIT_TEST,
-  SPLIT_TRAIN,
-  SPLIT_VALID,
-  type NodeFeatures,
-  type NodeLabels,
-} from '../types';
-import { buildAdjacency } from './edges';
-import {
-  GrowableF32,
-  GrowableU32,
-  displayPath,
-  textLines,
-  type InputFiles,
-  type ProgressFn,
-} from './input';
+  csvFiles,
+  HEADER_WORDS,
+  ID_HEADER,
+  isNumeric,
+  readTable,
+  SPLIT_WORDS,
+  type CsvFileOptions,
+} from './csv-table';
+import { displayPath, type InputFiles, type ProgressFn } from './input';
+import { limitsOf, type ConvertLimits } from './limits';
 import { identity } from './planetoid';
 import type { DatasetMeta, FullGraph } from './write';
 
-export interface CsvOptions {
+export { hasCsvEdgeList } from './csv-table';
+
+export interface CsvOptions extends CsvFileOptions {
   name?: string;
-  /** Explicit paths (relative to the input); otherwise found by name. */
-  edges?: string;
-  features?: string;
-  labels?: string;
-  split?: string;
   header?: 'auto' | 'yes' | 'no';
   /** Keep edge directions (default: symmetrise). */
   directed?: boolean;
   /** Seed of the random split when there is no split file. */
   seed?: number;
   onProgress?: ProgressFn;
+  limits?: ConvertLimits;
 }
-
-const ROLE_PATTERNS: Record<'edges' | 'features' | 'labels' | 'split', RegExp> = {
-  edges: /^(edges?|edge[-_]?list|links?|adj(acency)?|graph)$/i,
-  features: /^(features?|feats?|node[-_]?feat(ure)?s?|x|attributes?)$/i,
-  labels: /^(labels?|node[-_]?labels?|class(es)?|y|targets?)$/i,
-  split: /^(splits?|masks?|sets?|folds?)$/i,
-};
-
-function stem(path: string): string {
-  return path
-    .split('/')
-    .pop()!
-    .replace(/\.gz$/i, '')
-    .replace(/\.(csv|tsv|txt)$/i, '');
-}
-
-/** Whether some input is named like an edge list (edges.csv, edge_list.tsv.gz, …). */
-export function hasCsvEdgeList(input: InputFiles): boolean {
-  return input.paths().some((p) => ROLE_PATTERNS.edges.test(stem(p)));
-}
-
-/** Finds the CSV files of each role among the inputs. */
-export function csvFiles(input: InputFiles, opts: CsvOptions = {}) {
-  const paths = input.paths();
-  const pick = (role: keyof typeof ROLE_PATTERNS, explicit?: string) => {
-    if (explicit) {
-      const hit = paths.find((p) => p === explicit || p.endsWith('/' + explicit));
-      if (!hit) {
-        throw new DatasetError(
-          displayPath(input, explicit),
-          'file',
-          `the ${role} file to exist`,
-          'no such file among the inputs',
-        );
-      }
-      return hit;
-    }
-    return paths
-      .filter((p) => ROLE_PATTERNS[role].test(stem(p)))
-      .sort((a, b) => a.length - b.length)[0];
-  };
-  let edges = pick('edges', opts.edges);
-  if (!edges && paths.length === 1) edges = paths[0];
-  return {
-    edges,
-    features: pick('features', opts.features),
-    labels: pick('labels', opts.labels),
-    split: pick('split', opts.split),
-  };
-}
-
-const isNumeric = (s: string) => s !== '' && !Number.isNaN(Number(s));
-const ID_HEADER = /^(id|node|node[-_]?id|nid|index|idx)$/i;
-const HEADER_WORDS =
-  /^(id|node|node[-_]?id|nid|index|label|labels|class|y|target|category|split|set|fold|mask|source|src|target|dst|from|to)$/i;
-
-function splitter(firstLine: string): (line: string) => string[] {
-  if (firstLine.includes(',')) return (l) => l.split(',').map((t) => t.trim());
-  if (firstLine.includes('\t')) return (l) => l.split('\t').map((t) => t.trim());
-  if (firstLine.includes(';')) return (l) => l.split(';').map((t) => t.trim());
-  return (l) => l.trim().split(/\s+/);
-}
-
-/**
- * Streams a delimited file: detects the delimiter and a header line, then calls onRow for each
- * data row with the header (or null).
- */
-async function readTable(
-  input: InputFiles,
-  path: string,
-  headerMode: 'auto' | 'yes' | 'no',
-  looksLikeHeader: (tokens: string[]) => boolean,
-  onRow: (tokens: string[], line: number, header: string[] | null) => void,
-  onRead: (bytes: number) => void,
-): Promise<void> {
-  let split: ((l: string) => string[]) | null = null;
-  let header: string[] | null = null;
-  let lineNo = 0;
-  for await (const raw of textLines(input, path, onRead)) {
-    lineNo++;
-    const line = lineNo === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (!line.trim() || line.startsWith('#')) continue;
-    if (!split) {
-      split = splitter(line);
-      const tokens = split(line);
-      if (headerMode === 'yes' || (headerMode === 'auto' && looksLikeHeader(tokens))) {
-        header = tokens;
-        continue;
-      }
-    }
-    onRow(split(line), lineNo, header);
-  }
-}
-
-const SPLIT_WORDS: Record<string, number> = {
-  train: SPLIT_TRAIN,
-  training: SPLIT_TRAIN,
-  tr: SPLIT_TRAIN,
-  '1': SPLIT_TRAIN,
-  valid: SPLIT_VALID,
-  validation: SPLIT_VALID,
-  val: SPLIT_VALID,
-  dev: SPLIT_VALID,
-  '2': SPLIT_VALID,
-  test: SPLIT_TEST,
-  testing: SPLIT_TEST,
-  te: SPLIT_TEST,
-  '3': SPLIT_TEST,
-  none: SPLIT_NONE,
-  '': SPLIT_NONE,
-  '0': SPLIT_NONE,
-  unlabeled: SPLIT_NONE,
-  unlabelled: SPLIT_NONE,
-};
 
 export async function readCsv(
   input: InputFiles,
@@ -187,263 +71,196 @@ export async function readCsv(
   const used = [edgesPath, files.features, labelsPath, files.split].filter((p): p is string => !!p);
   const total = used.reduce((t, p) => t + input.size(p), 0);
   let before = 0;
-  const progress = (path: string) => (b: number) =>
-    opts.onProgress?.({ stage: 'read', label: path, done: before + b, total });
   const file = (p: string) => displayPath(input, p);
+  const table = async (
+    path: string,
+    looksLikeHeader: (t: string[]) => boolean,
+    onRow: (t: string[], line: number, header: string[] | null) => void,
+  ) => {
+    await readTable(input, path, headerMode, looksLikeHeader, onRow, (b) =>
+      opts.onProgress?.({ stage: 'read', label: path, done: before + b, total }),
+    );
+    before += input.size(path);
+  };
   const anyNonNumeric = (t: string[]) => t.some((x) => !isNumeric(x));
   const hasIdColumn = (h: string[] | null) => !!h && ID_HEADER.test(h[0]);
-  let maxId = -1;
-  const nodeId = (s: string, path: string, line: number, field: string) => {
-    const v = Number(s);
-    if (!/^\d+$/.test(s) || !Number.isSafeInteger(v) || v > 0xfffffffe) {
+  const limits = opts.limits ?? limitsOf();
+  const ids = new NodeIds(limits);
+  const columns = (path: string, line: number, want: number, found: number) => {
+    if (want !== found)
       throw new DatasetError(
         file(path),
-        `line ${line}, ${field}`,
-        'a node id (an integer ≥ 0)',
-        JSON.stringify(s),
+        `line ${line}`,
+        `${want} columns (as the first row)`,
+        `${found}`,
       );
-    }
-    if (v > maxId) maxId = v;
-    return v;
-  };
-  const finite = (s: string, path: string, line: number, field: number, what: string) => {
-    const v = Number(s);
-    if (s === '' || !Number.isFinite(v)) {
-      throw new DatasetError(
-        file(path),
-        `line ${line}, field ${field}`,
-        `a finite number (${what})`,
-        JSON.stringify(s),
-      );
-    }
-    return v;
   };
 
   // ---- edges (+ numeric edge features in extra columns) ----
-  const src = new GrowableU32();
-  const dst = new GrowableU32();
-  const ef = new GrowableF32();
+  const edges = new EdgeList(file(edgesPath), limits.compactEdgesAt);
   let efDim = -1;
-  await readTable(
-    input,
-    edgesPath,
-    headerMode,
-    anyNonNumeric,
-    (t, line) => {
-      if (t.length < 2)
-        throw new DatasetError(
-          file(edgesPath),
-          `line ${line}`,
-          '2 columns (source, target)',
-          `${t.length}`,
-        );
-      if (efDim < 0) efDim = t.length - 2;
-      if (t.length - 2 !== efDim)
-        throw new DatasetError(
-          file(edgesPath),
-          `line ${line}`,
-          `${efDim + 2} columns`,
-          `${t.length}`,
-        );
-      src.push(nodeId(t[0], edgesPath, line, 'source'));
-      dst.push(nodeId(t[1], edgesPath, line, 'target'));
-      for (let d = 2; d < t.length; d++)
-        ef.push(finite(t[d], edgesPath, line, d + 1, 'an edge feature'));
-    },
-    progress(edgesPath),
-  );
-  before += input.size(edgesPath);
-  if (src.length === 0)
+  let ef = new Float64Array(0);
+  await table(edgesPath, anyNonNumeric, (t, line) => {
+    if (t.length < 2)
+      throw new DatasetError(
+        file(edgesPath),
+        `line ${line}`,
+        '2 columns (source, target)',
+        `${t.length}`,
+      );
+    if (efDim < 0) {
+      efDim = t.length - 2;
+      edges.setFeatureDim(efDim);
+      ef = new Float64Array(efDim);
+    }
+    columns(edgesPath, line, efDim + 2, t.length);
+    const s = ids.parse(t[0], file(edgesPath), `line ${line}, source`);
+    const d = ids.parse(t[1], file(edgesPath), `line ${line}, target`);
+    for (let k = 0; k < efDim; k++)
+      ef[k] = float32Value(
+        t[k + 2],
+        file(edgesPath),
+        `line ${line}, field ${k + 3}`,
+        'an edge feature',
+      );
+    edges.push(s, d, ef);
+  });
+  if (edges.rows === 0)
     throw new DatasetError(file(edgesPath), 'rows', 'at least one edge', 'none');
+  ids.endEdges();
 
   // ---- features ----
-  let feat: { ids: GrowableU32 | null; dim: number; data: GrowableF32; rows: number } | null = null;
   const featPath = files.features;
+  let feat: FeatureRows | null = null;
   if (featPath) {
-    const f = { ids: null as GrowableU32 | null, dim: -1, data: new GrowableF32(), rows: 0 };
-    await readTable(
-      input,
-      featPath,
-      headerMode,
-      anyNonNumeric,
-      (t, line, header) => {
-        const idCol = hasIdColumn(header);
-        if (idCol && !f.ids) f.ids = new GrowableU32();
-        const off = idCol ? 1 : 0;
-        if (f.dim < 0) f.dim = t.length - off;
-        if (t.length - off !== f.dim || f.dim < 1) {
-          throw new DatasetError(
-            file(featPath),
-            `line ${line}`,
-            `${f.dim + off} columns`,
-            `${t.length}`,
-          );
-        }
-        if (f.ids) f.ids.push(nodeId(t[0], featPath, line, 'id'));
-        f.data.reserve(f.dim);
-        for (let d = off; d < t.length; d++)
-          f.data.push(finite(t[d], featPath, line, d + 1, 'a feature'));
-        f.rows++;
-      },
-      progress(featPath),
-    );
-    before += input.size(featPath);
-    if (!f.ids) maxId = Math.max(maxId, f.rows - 1);
+    const f = new FeatureRows();
+    await table(featPath, anyNonNumeric, (t, line, header) => {
+      const idCol = hasIdColumn(header);
+      if (idCol && !f.ids) f.ids = new Growable(Uint32Array);
+      const off = idCol ? 1 : 0;
+      if (f.dim < 0) f.dim = t.length - off;
+      if (f.dim < 1)
+        throw new DatasetError(
+          file(featPath),
+          `line ${line}`,
+          'at least one feature column',
+          'none',
+        );
+      columns(featPath, line, f.dim + off, t.length);
+      const where = `line ${line}`;
+      const id = idCol
+        ? ids.parse(t[0], file(featPath), `${where}, id`)
+        : ids.named(f.rows, file(featPath), where);
+      f.ids?.push(id);
+      f.lines.push(line);
+      f.data.reserve(f.dim);
+      for (let d = off; d < t.length; d++)
+        f.data.data[f.data.length++] = float32Value(
+          t[d],
+          file(featPath),
+          `${where}, field ${d + 1}`,
+          'a feature',
+        );
+      f.rows++;
+    });
+    if (f.rows === 0)
+      throw new DatasetError(file(featPath), 'rows', 'at least one feature row', 'none');
     feat = f;
   }
 
   // ---- labels ----
-  interface LabelRow {
-    id: number;
-    values: string[];
-  }
-  const labelRows: LabelRow[] = [];
-  let labelLayout: 'class' | 'multi' | null = null;
-  let labelRowCount = 0;
-  await readTable(
-    input,
+  const lab = new LabelRows();
+  await table(
     labelsPath,
-    headerMode,
     (t) => HEADER_WORDS.test(t[0]) || (t.length > 1 && !isNumeric(t[0]) && t[0] !== ''),
     (t, line, header) => {
       const idCol = header ? hasIdColumn(header) : t.length === 2;
       const values = idCol ? t.slice(1) : t;
       const layout = values.length === 1 ? 'class' : 'multi';
-      if (labelLayout && layout !== labelLayout) {
-        throw new DatasetError(
-          file(labelsPath),
-          `line ${line}`,
-          `the same number of columns as line 1`,
-          `${t.length}`,
-        );
+      if (lab.layout === null) {
+        lab.layout = layout;
+        lab.tasks = values.length;
+        if (idCol) lab.ids = new Growable(Uint32Array);
       }
-      labelLayout = layout;
-      const id = idCol ? nodeId(t[0], labelsPath, line, 'node id') : labelRowCount;
-      labelRows.push({ id, values });
-      labelRowCount++;
+      columns(labelsPath, line, lab.tasks + (lab.ids ? 1 : 0), t.length);
+      const where = `line ${line}`;
+      const id = lab.ids
+        ? ids.parse(t[0], file(labelsPath), `${where}, node id`)
+        : ids.named(lab.rows, file(labelsPath), where);
+      lab.ids?.push(id);
+      lab.lines.push(line);
+      if (layout === 'class') lab.addClass(values[0]);
+      else {
+        values.forEach((s, k) => {
+          if (s !== '0' && s !== '1') {
+            throw new DatasetError(
+              file(labelsPath),
+              `${where}, task ${k + 1}`,
+              '0 or 1 (a multi-label matrix)',
+              JSON.stringify(s.slice(0, 20)),
+            );
+          }
+          lab.bits.push(s === '1' ? 1 : 0);
+        });
+      }
+      lab.rows++;
     },
-    progress(labelsPath),
   );
-  before += input.size(labelsPath);
-  if (labelRows.length === 0)
+  if (lab.rows === 0)
     throw new DatasetError(file(labelsPath), 'rows', 'at least one label', 'none');
-  for (const r of labelRows) maxId = Math.max(maxId, r.id);
 
   // ---- split ----
-  const splitRows: { id: number; code: number }[] = [];
   const splitPath = files.split;
+  const sp = new SplitRows();
   if (splitPath) {
     let row = 0;
-    await readTable(
-      input,
+    await table(
       splitPath,
-      headerMode,
       (t) => HEADER_WORDS.test(t[0]) && !(t[0].toLowerCase() in SPLIT_WORDS),
       (t, line, header) => {
         const idCol = header ? hasIdColumn(header) : t.length === 2;
-        const id = idCol ? nodeId(t[0], splitPath, line, 'node id') : row;
+        const where = `line ${line}`;
+        const id = idCol
+          ? ids.parse(t[0], file(splitPath), `${where}, node id`)
+          : ids.named(row, file(splitPath), where);
         const word = (idCol ? t[1] : t[0]) ?? '';
-        const code = SPLIT_WORDS[word.toLowerCase()];
+        const code = Object.hasOwn(SPLIT_WORDS, word.toLowerCase())
+          ? SPLIT_WORDS[word.toLowerCase()]
+          : undefined;
         if (code === undefined) {
           throw new DatasetError(
             file(splitPath),
-            `line ${line}`,
+            where,
             'train, valid or test (or none)',
-            JSON.stringify(word),
+            JSON.stringify(word.slice(0, 40)),
           );
         }
-        splitRows.push({ id, code });
+        sp.ids.push(id);
+        sp.lines.push(line);
+        sp.codes.push(code);
         row++;
       },
-      progress(splitPath),
     );
-    before += input.size(splitPath);
-    for (const r of splitRows) maxId = Math.max(maxId, r.id);
   }
 
+  // Every array of the graph's size comes after this check.
+  const N = ids.nodeCount();
   opts.onProgress?.({ stage: 'build', label: 'graph', done: total, total });
-  const N = maxId + 1;
   const notes: string[] = [];
+  const { labels, labelled } = csvLabels(lab, N, file(labelsPath), notes);
+  const split = csvSplit(
+    sp,
+    labelled,
+    N,
+    splitPath ? file(splitPath) : null,
+    opts.seed ?? 0,
+    notes,
+  );
 
-  // Labels.
-  let labels: NodeLabels;
-  if (labelLayout === 'class') {
-    const y = new Int32Array(N).fill(-1);
-    const raw = labelRows.map((r) => r.values[0]);
-    const none = (s: string) => s === '' || s === '-1' || s.toLowerCase() === 'nan';
-    const allInts = raw.every((s) => none(s) || /^\d+$/.test(s));
-    let names: string[] | null = null;
-    if (!allInts) {
-      names = [...new Set(raw.filter((s) => !none(s)))].sort();
-      notes.push(
-        `class names mapped to ids in sorted order: ${names.map((n, i) => `${i} = ${n}`).join(', ')}`,
-      );
-    }
-    const index = new Map(names?.map((n, i) => [n, i]) ?? []);
-    let C = 0;
-    for (const r of labelRows) {
-      const s = r.values[0];
-      if (none(s)) continue;
-      const c = names ? index.get(s)! : Number(s);
-      y[r.id] = c;
-      C = Math.max(C, c + 1);
-    }
-    labels = { kind: 'multiclass', numClasses: Math.max(C, 1), y };
-  } else {
-    const T = labelRows[0].values.length;
-    const y = new Uint8Array(N * T);
-    labelRows.forEach((r, k) => {
-      r.values.forEach((s, t) => {
-        if (s !== '0' && s !== '1') {
-          throw new DatasetError(
-            file(labelsPath),
-            `row ${k + 1}, task ${t + 1}`,
-            '0 or 1 (a multi-label matrix)',
-            JSON.stringify(s),
-          );
-        }
-        y[r.id * T + t] = s === '1' ? 1 : 0;
-      });
-    });
-    labels = { kind: 'multilabel', numTasks: T, y };
-  }
-
-  // Split.
-  const split = new Uint8Array(N);
-  if (splitRows.length) {
-    for (const r of splitRows) split[r.id] = r.code;
-  } else {
-    const labelled: number[] = [];
-    const seen = new Uint8Array(N);
-    for (const r of labelRows) {
-      const has = labels.kind === 'multilabel' || labels.y[r.id] >= 0;
-      if (has && !seen[r.id]) {
-        seen[r.id] = 1;
-        labelled.push(r.id);
-      }
-    }
-    labelled.sort((a, b) => a - b);
-    const rng = new Rng(opts.seed ?? 0);
-    rng.shuffle(labelled);
-    const nTrain = Math.round(labelled.length * 0.6);
-    const nValid = Math.round(labelled.length * 0.2);
-    labelled.forEach(
-      (id, k) =>
-        (split[id] = k < nTrain ? SPLIT_TRAIN : k < nTrain + nValid ? SPLIT_VALID : SPLIT_TEST),
-    );
-    notes.push(
-      `no split file: a random 60/20/20 split of the ${labelled.length} labelled nodes (seed ${opts.seed ?? 0})`,
-    );
-  }
-
-  // Adjacency.
   const symmetrize = !opts.directed;
-  const adj = buildAdjacency(N, src.toArray(), dst.toArray(), {
-    symmetrize,
-    edgeFeatures: efDim > 0 ? { dim: efDim, data: ef.toArray() } : undefined,
-  });
+  const adj = edges.build(N, symmetrize);
   notes.push(
-    `${src.length} input edges → ${adj.adj.colIdx.length} stored in-edge entries (${symmetrize ? 'symmetrised' : 'directed, as given'})`,
+    `${edges.rows} input edges → ${adj.adj.colIdx.length} stored in-edge entries (${symmetrize ? 'symmetrised' : 'directed, as given'})`,
   );
   if (adj.selfLoops)
     notes.push(`${adj.selfLoops} self-loops dropped (operators add one to every node)`);
@@ -453,15 +270,7 @@ export async function readCsv(
   let features: NodeFeatures;
   let featuresDerived: string | undefined;
   if (feat) {
-    const dim = feat.dim;
-    const dense = new Float32Array(N * dim);
-    const data = feat.data.data;
-    for (let r = 0; r < feat.rows; r++) {
-      const id = feat.ids ? feat.ids.data[r] : r;
-      dense.set(data.subarray(r * dim, (r + 1) * dim), id * dim);
-    }
-    if (feat.rows < N) notes.push(`${N - feat.rows} nodes without a feature row: zero features`);
-    features = maybeSparse(dense, N, dim);
+    features = csvFeatures(feat, N, file(featPath!), notes);
   } else {
     const data = new Float32Array(N * 2);
     for (let i = 0; i < N; i++) {
@@ -489,33 +298,9 @@ export async function readCsv(
     source: `csv: ${used.join(', ')}`,
     metric: labels.kind === 'multilabel' ? 'rocauc' : 'accuracy',
     symmetric: symmetrize,
-    splitDescription: splitRows.length
-      ? `from ${splitPath}`
-      : 'random 60/20/20 of the labelled nodes',
+    splitDescription: splitPath ? `from ${splitPath}` : 'random 60/20/20 of the labelled nodes',
     featuresDerived,
     notes,
   };
   return { graph, meta };
-}
-
-/** Dense rows as given, or CSR when the matrix is wide and at most 10 % non-zero. */
-export function maybeSparse(dense: Float32Array, n: number, dim: number): NodeFeatures {
-  let nnz = 0;
-  for (let k = 0; k < dense.length; k++) if (dense[k] !== 0) nnz++;
-  if (dim < 64 || nnz > 0.1 * dense.length) return { kind: 'dense', dim, data: dense };
-  const rowPtr = new Uint32Array(n + 1);
-  const colIdx = new Uint32Array(nnz);
-  const values = new Float32Array(nnz);
-  let out = 0;
-  for (let i = 0; i < n; i++) {
-    for (let d = 0; d < dim; d++) {
-      const v = dense[i * dim + d];
-      if (v !== 0) {
-        colIdx[out] = d;
-        values[out++] = v;
-      }
-    }
-    rowPtr[i + 1] = out;
-  }
-  return { kind: 'sparse', dim, csr: { rows: n, cols: dim, rowPtr, colIdx, values } };
 }

@@ -1,293 +1,205 @@
-// An OGB node-property-prediction folder as OGB downloads it: raw/{edge, node-feat, edge-feat,
-// node-label, num-node-list, num-edge-list}.csv.gz and split/<name>/{train,valid,test}.csv.gz —
-// headerless, comma separated, gzipped. Streamed: inflated and parsed chunk by chunk.
-//
-// As OGB's loaders do: proteins and products get reverse edges (add_inverse_edge), arxiv is
-// symmetrised (as the paper's RevGCN on arxiv); proteins' node inputs are the mean of incident
-// edge features (OGB's proteins examples: x = adj_t.mean(dim=1)) and its metric ROC-AUC over
-// its 112 tasks.
+// An OGB node-property-prediction folder (ogb-layout.ts), streamed: each file inflated and parsed
+// chunk by chunk, and every count checked as it grows: a file with more rows than the node or edge
+// count declares is refused at the first row too many, never read to its end. Node inputs without
+// node features are the mean of incident edge features (OGB's proteins examples:
+// x = adj_t.mean(dim=1)).
 import { DatasetError } from '../errors';
 import type { Metric } from '../format';
 import { SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type NodeFeatures, type NodeLabels } from '../types';
-import { buildAdjacency, meanIncidentEdgeFeatures } from './edges';
+import { meanIncidentEdgeFeatures } from './edges';
+import { EdgeList } from './edge-list';
+import { Growable } from './growable';
+import { displayPath, type InputFiles, type ProgressFn } from './input';
 import {
-  GrowableF32,
-  GrowableU32,
-  displayPath,
-  readNumberRows,
-  type InputFiles,
-  type ProgressFn,
-} from './input';
+  isolatedWords,
+  limitsOf,
+  maxNodesWords,
+  MAX_EDGES,
+  nodeBoundFromEdges,
+  type ConvertLimits,
+} from './limits';
+import { readNumberRows } from './number-rows';
+import { FLOAT32_MAX } from './numpy';
+import { KNOWN, kindOfOgb, ogbFiles } from './ogb-layout';
+import { classIds } from './labels';
 import { identity } from './planetoid';
 import type { DatasetMeta, FullGraph } from './write';
 
-interface Known {
-  symmetrize: boolean;
-  metric: Metric;
-  how: string;
-}
-
-const KNOWN: Record<string, Known> = {
-  proteins: { symmetrize: true, metric: 'rocauc', how: 'reverse edges added (add_inverse_edge)' },
-  products: { symmetrize: true, metric: 'accuracy', how: 'reverse edges added (add_inverse_edge)' },
-  arxiv: { symmetrize: true, metric: 'accuracy', how: 'citations symmetrised (to_undirected)' },
-};
-
-export function kindOfOgb(name: string): keyof typeof KNOWN | undefined {
-  const m = /(proteins|products|arxiv)/i.exec(name);
-  return m ? (m[1].toLowerCase() as keyof typeof KNOWN) : undefined;
-}
-
-/** The folder prefix (ending in '/' or empty) of an OGB download among the inputs. */
-export function ogbRoot(input: InputFiles): string | undefined {
-  const hits = input
-    .paths()
-    .filter((p) => /(^|\/)raw\/edge\.csv(\.gz)?$/.test(p))
-    .sort((a, b) => a.length - b.length);
-  return hits.length ? hits[0].replace(/raw\/edge\.csv(\.gz)?$/, '') : undefined;
-}
+export { kindOfOgb, ogbRoot } from './ogb-layout';
 
 export interface OgbOptions {
   name?: string;
   /** Keep edge directions (default: as the known dataset does; unknown datasets symmetrise). */
   directed?: boolean;
   onProgress?: ProgressFn;
+  limits?: ConvertLimits;
 }
+
+type OnRow = (v: Float64Array, n: number, line: number, row: number) => void;
 
 export async function readOgb(
   input: InputFiles,
   opts: OgbOptions = {},
 ): Promise<{ graph: FullGraph; meta: DatasetMeta }> {
-  const root = ogbRoot(input);
-  if (root === undefined) {
-    throw new DatasetError(
-      displayPath(input, 'raw/edge.csv.gz'),
-      'file',
-      'an OGB folder with raw/edge.csv.gz',
-      'no such file among the inputs',
-    );
-  }
-  const folderName =
-    root.replace(/\/$/, '').split('/').pop() || input.label.split('/').pop() || 'ogb';
-  const name = opts.name ?? folderName;
-  const kind = kindOfOgb(name) ?? kindOfOgb(folderName);
-  const find = (rel: string) => {
-    for (const cand of [rel, rel.replace(/\.gz$/, '')]) {
-      if (input.paths().includes(root + cand)) return root + cand;
-    }
-    return undefined;
-  };
-  const need = (rel: string) => {
-    const p = find(rel);
-    if (!p) {
-      throw new DatasetError(
-        displayPath(input, root + rel),
-        'file',
-        'the file to exist (part of an OGB node-property-prediction folder)',
-        'no such file among the inputs',
-      );
-    }
-    return p;
-  };
-  const edgePath = need('raw/edge.csv.gz');
-  const nodeCountPath = need('raw/num-node-list.csv.gz');
-  const edgeCountPath = find('raw/num-edge-list.csv.gz');
-  const labelPath = need('raw/node-label.csv.gz');
-  const nodeFeatPath = find('raw/node-feat.csv.gz');
-  const edgeFeatPath = find('raw/edge-feat.csv.gz');
-  const splitDirs = [
-    ...new Set(
-      input
-        .paths()
-        .filter((p) => p.startsWith(root + 'split/'))
-        .map((p) => p.slice(root.length).split('/')[1])
-        .filter(Boolean),
-    ),
-  ].sort();
-  if (splitDirs.length === 0) {
-    throw new DatasetError(
-      displayPath(input, root + 'split/<name>/train.csv.gz'),
-      'file',
-      'a split folder split/<name>/ with train, valid and test',
-      'no split folder among the inputs',
-    );
-  }
-  const splitDir = splitDirs[0];
-  const splitPaths = (['train', 'valid', 'test'] as const).map((s) =>
-    need(`split/${splitDir}/${s}.csv.gz`),
-  );
-
-  const all = [
-    edgePath,
-    nodeCountPath,
-    edgeCountPath,
-    labelPath,
-    nodeFeatPath,
-    edgeFeatPath,
-    ...splitPaths,
-  ].filter((p): p is string => !!p);
-  const total = all.reduce((t, p) => t + input.size(p), 0);
+  const limits = opts.limits ?? limitsOf();
+  const f = ogbFiles(input);
+  const name = opts.name ?? f.folderName;
+  const kind = kindOfOgb(name) ?? kindOfOgb(f.folderName);
+  const all = [f.edges, f.nodeCount, f.edgeCount, f.labels, f.nodeFeatures, f.edgeFeatures];
+  const paths = [...all, ...f.splits].filter((p): p is string => !!p);
+  const total = paths.reduce((t, p) => t + input.size(p), 0);
+  const file = (p: string) => displayPath(input, p);
   let before = 0;
-  const read = async (path: string, onRow: (v: Float64Array, n: number, line: number) => void) => {
+
+  /** Streams a file's rows: one width for all, at most `rows.expected` of them (then exactly). */
+  const read = async (
+    path: string,
+    rows: { expected?: number; why: string; exact?: boolean },
+    onRow: OnRow,
+  ): Promise<{ rows: number; width: number }> => {
     const report = (b: number) =>
       opts.onProgress?.({ stage: 'read', label: path, done: before + b, total });
     report(0);
-    await readNumberRows(input, path, onRow, report);
-    before += input.size(path);
-  };
-  const file = (p: string) => displayPath(input, p);
-
-  let N = -1;
-  await read(nodeCountPath, (v) => {
-    if (N < 0) N = v[0];
-  });
-  if (!Number.isInteger(N) || N < 1) {
-    throw new DatasetError(
-      file(nodeCountPath),
-      'line 1',
-      'the node count (a positive integer)',
-      String(N),
+    let count = 0;
+    let width = -1;
+    await readNumberRows(
+      input,
+      path,
+      (v, n, line) => {
+        if (width < 0) width = n;
+        if (n !== width)
+          throw new DatasetError(
+            file(path),
+            `line ${line}`,
+            `${width} columns (as line 1)`,
+            `${n}`,
+          );
+        if (rows.expected !== undefined && count === rows.expected) {
+          throw new DatasetError(
+            file(path),
+            'rows',
+            `${rows.expected} (${rows.why})`,
+            `more: line ${line} is one too many`,
+          );
+        }
+        onRow(v, n, line, count++);
+      },
+      report,
     );
-  }
-  let Elisted = -1;
-  if (edgeCountPath) {
-    await read(edgeCountPath, (v) => {
-      if (Elisted < 0) Elisted = v[0];
+    if (rows.exact !== false && rows.expected !== undefined && count !== rows.expected) {
+      throw new DatasetError(file(path), 'rows', `${rows.expected} (${rows.why})`, `${count}`);
+    }
+    before += input.size(path);
+    return { rows: count, width };
+  };
+  const count = async (path: string, what: string, min: number, max: number, maxWhy: string) => {
+    let value = NaN;
+    await read(path, { expected: 1, why: 'one count' }, (v, n, line) => {
+      if (n !== 1) throw new DatasetError(file(path), `line ${line}`, `1 column (${what})`, `${n}`);
+      value = v[0];
     });
-  }
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new DatasetError(
+        file(path),
+        'line 1',
+        `${what}: a whole number from ${min} to ${maxWhy}`,
+        String(value),
+      );
+    }
+    return value;
+  };
+  const finite = (path: string, v: Float64Array, n: number, line: number) => {
+    for (let d = 0; d < n; d++) {
+      if (!Number.isFinite(v[d]) || Math.abs(v[d]) > FLOAT32_MAX) {
+        throw new DatasetError(
+          file(path),
+          `line ${line}, field ${d + 1}`,
+          'a finite number within float32 range',
+          String(v[d]),
+        );
+      }
+    }
+  };
 
-  const intIn = (v: number, hi: number, path: string, line: number, field: string) => {
-    if (!Number.isInteger(v) || v < 0 || v >= hi) {
+  const N = await count(f.nodeCount, 'the node count', 1, limits.maxNodes, maxNodesWords(limits));
+  const Elisted = f.edgeCount
+    ? await count(f.edgeCount, 'the edge count', 0, MAX_EDGES, `${MAX_EDGES}`)
+    : undefined;
+  const idIn = (v: number, path: string, line: number, field: string) => {
+    if (!Number.isInteger(v) || v < 0 || v >= N) {
       throw new DatasetError(
         file(path),
         `line ${line}, ${field}`,
-        `an id in 0..${hi - 1}`,
+        `an id in 0..${N - 1} (num-node-list)`,
         String(v),
       );
     }
   };
 
-  const src = new GrowableU32(Elisted > 0 ? Elisted : 1 << 16);
-  const dst = new GrowableU32(Elisted > 0 ? Elisted : 1 << 16);
-  await read(edgePath, (v, n, line) => {
+  const edges = new EdgeList(file(f.edges), limits.compactEdgesAt);
+  await read(f.edges, { expected: Elisted, why: 'num-edge-list' }, (v, n, line) => {
     if (n !== 2)
-      throw new DatasetError(file(edgePath), `line ${line}`, '2 columns (source, target)', `${n}`);
-    intIn(v[0], N, edgePath, line, 'source');
-    intIn(v[1], N, edgePath, line, 'target');
-    src.push(v[0]);
-    dst.push(v[1]);
+      throw new DatasetError(file(f.edges), `line ${line}`, '2 columns (source, target)', `${n}`);
+    idIn(v[0], f.edges, line, 'source');
+    idIn(v[1], f.edges, line, 'target');
+    edges.push(v[0], v[1]);
   });
-  const E = src.length;
-  if (Elisted >= 0 && Elisted !== E) {
-    throw new DatasetError(file(edgePath), 'rows', `${Elisted} edges (num-edge-list)`, `${E}`);
+  const E = edges.rows;
+  const most = nodeBoundFromEdges(edges.maxId + 1, limits);
+  if (N > most) {
+    throw new DatasetError(
+      file(f.nodeCount),
+      'line 1',
+      `a node count of at most ${most} (${isolatedWords(edges.maxId + 1)})`,
+      String(N),
+    );
   }
 
-  let edgeFeat: { dim: number; data: Float32Array } | undefined;
-  if (edgeFeatPath) {
-    const buf = new GrowableF32(1 << 16);
-    let dim = -1;
-    let rows = 0;
-    await read(edgeFeatPath, (v, n, line) => {
-      if (dim < 0) {
-        dim = n;
-        buf.reserve(E * dim);
-      }
-      if (n !== dim)
-        throw new DatasetError(file(edgeFeatPath), `line ${line}`, `${dim} columns`, `${n}`);
-      buf.reserve(n);
-      for (let d = 0; d < n; d++) {
-        if (!Number.isFinite(v[d])) {
-          throw new DatasetError(
-            file(edgeFeatPath),
-            `line ${line}, field ${d + 1}`,
-            'a finite number',
-            String(v[d]),
-          );
-        }
-        buf.data[buf.length++] = v[d];
-      }
-      rows++;
+  if (f.edgeFeatures) {
+    const path = f.edgeFeatures;
+    await read(path, { expected: E, why: 'one per edge of edge.csv' }, (v, n, line, row) => {
+      if (row === 0) edges.beginLateFeatures(n);
+      finite(path, v, n, line);
+      edges.pushLateFeatures(row, v);
     });
-    if (rows !== E)
-      throw new DatasetError(file(edgeFeatPath), 'rows', `${E} (one per edge)`, `${rows}`);
-    edgeFeat = { dim, data: buf.toArray() };
   }
 
   let nodeFeat: { dim: number; data: Float32Array } | undefined;
-  if (nodeFeatPath) {
-    const buf = new GrowableF32(1 << 16);
-    let dim = -1;
-    let rows = 0;
-    await read(nodeFeatPath, (v, n, line) => {
-      if (dim < 0) {
-        dim = n;
-        buf.reserve(N * dim);
-      }
-      if (n !== dim)
-        throw new DatasetError(file(nodeFeatPath), `line ${line}`, `${dim} columns`, `${n}`);
-      buf.reserve(n);
-      for (let d = 0; d < n; d++) {
-        if (!Number.isFinite(v[d])) {
-          throw new DatasetError(
-            file(nodeFeatPath),
-            `line ${line}, field ${d + 1}`,
-            'a finite number',
-            String(v[d]),
-          );
-        }
-        buf.data[buf.length++] = v[d];
-      }
-      rows++;
-    });
-    if (rows !== N)
-      throw new DatasetError(file(nodeFeatPath), 'rows', `${N} (one per node)`, `${rows}`);
-    nodeFeat = { dim, data: buf.toArray() };
+  if (f.nodeFeatures) {
+    const path = f.nodeFeatures;
+    const buf = new Growable(Float32Array, 1 << 16);
+    const { width } = await read(
+      path,
+      { expected: N, why: 'one per node, num-node-list' },
+      (v, n, line) => {
+        finite(path, v, n, line);
+        buf.reserve(n);
+        for (let d = 0; d < n; d++) buf.data[buf.length++] = v[d];
+      },
+    );
+    nodeFeat = { dim: width, data: buf.toArray() };
   }
 
   // Labels: one column → classes (NaN = none); several → a multi-label 0/1 matrix.
-  let width = -1;
-  let rowsL = 0;
-  const lab = new GrowableF32(1 << 16);
-  await read(labelPath, (v, n, line) => {
-    if (width < 0) {
-      width = n;
-      lab.reserve(N * width);
-    }
-    if (n !== width)
-      throw new DatasetError(file(labelPath), `line ${line}`, `${width} columns`, `${n}`);
-    lab.reserve(n);
-    for (let d = 0; d < n; d++) lab.data[lab.length++] = v[d];
-    rowsL++;
-  });
-  if (rowsL !== N)
-    throw new DatasetError(file(labelPath), 'rows', `${N} (one per node)`, `${rowsL}`);
+  const lab = new Growable(Float32Array, 1 << 16);
+  const { width } = await read(
+    f.labels,
+    { expected: N, why: 'one per node, num-node-list' },
+    (v, n) => {
+      lab.reserve(n);
+      for (let d = 0; d < n; d++) lab.data[lab.length++] = v[d];
+    },
+  );
   let labels: NodeLabels;
   if (width === 1) {
-    const y = new Int32Array(N);
-    let C = 0;
-    for (let i = 0; i < N; i++) {
-      const v = lab.data[i];
-      if (Number.isNaN(v) || v < 0) y[i] = -1;
-      else {
-        if (!Number.isInteger(v))
-          throw new DatasetError(
-            file(labelPath),
-            `line ${i + 1}`,
-            'a class id (an integer)',
-            String(v),
-          );
-        y[i] = v;
-        C = Math.max(C, v + 1);
-      }
-    }
-    labels = { kind: 'multiclass', numClasses: Math.max(C, 1), y };
+    labels = classIds(lab.toArray(), file(f.labels));
   } else {
     const y = new Uint8Array(N * width);
     for (let k = 0; k < N * width; k++) {
       const v = lab.data[k];
       if (v !== 0 && v !== 1) {
         throw new DatasetError(
-          file(labelPath),
+          file(f.labels),
           `line ${Math.floor(k / width) + 1}, field ${(k % width) + 1}`,
           '0 or 1 (a multi-label task)',
           String(v),
@@ -302,9 +214,10 @@ export async function readOgb(
   const codes = [SPLIT_TRAIN, SPLIT_VALID, SPLIT_TEST];
   const names = ['train', 'valid', 'test'];
   for (let s = 0; s < 3; s++) {
-    const p = splitPaths[s];
-    await read(p, (v, _n, line) => {
-      intIn(v[0], N, p, line, 'node id');
+    const p = f.splits[s];
+    await read(p, { expected: N, why: 'at most one row per node', exact: false }, (v, n, line) => {
+      if (n !== 1) throw new DatasetError(file(p), `line ${line}`, '1 column (a node id)', `${n}`);
+      idIn(v[0], p, line, 'node id');
       if (split[v[0]] !== 0) {
         throw new DatasetError(
           file(p),
@@ -320,10 +233,7 @@ export async function readOgb(
   opts.onProgress?.({ stage: 'build', label: 'adjacency', done: total, total });
   const known = kind ? KNOWN[kind] : undefined;
   const symmetrize = opts.directed ? false : (known?.symmetrize ?? true);
-  const adj = buildAdjacency(N, src.toArray(), dst.toArray(), {
-    symmetrize,
-    edgeFeatures: edgeFeat,
-  });
+  const adj = edges.build(N, symmetrize);
   const notes: string[] = [];
   let features: NodeFeatures;
   let featuresDerived: string | undefined;
@@ -342,7 +252,7 @@ export async function readOgb(
     );
   } else {
     throw new DatasetError(
-      displayPath(input, root + 'raw/node-feat.csv.gz'),
+      displayPath(input, f.root + 'raw/node-feat.csv.gz'),
       'file',
       'node features, or edge features to derive them from',
       'neither among the inputs',
@@ -371,10 +281,10 @@ export async function readOgb(
   const meta: DatasetMeta = {
     name,
     description: `${name} (OGB node property prediction): ${N} nodes, ${labels.kind === 'multilabel' ? `${labels.numTasks} binary tasks` : `${labels.numClasses} classes`}`,
-    source: `ogb: ${root || './'}raw/*.csv.gz, split/${splitDir}/`,
+    source: `ogb: ${f.root || './'}raw/*.csv.gz, split/${f.splitDir}/`,
     metric,
     symmetric: symmetrize,
-    splitDescription: `OGB split "${splitDir}"`,
+    splitDescription: `OGB split "${f.splitDir}"`,
     featuresDerived,
     notes,
   };

@@ -1,14 +1,14 @@
 // A minimal, safe pickle reader: it executes nothing. It knows the opcodes of protocols 0–5 that
 // plain data uses (the Planetoid files are protocol 2: scipy CSR matrices, numpy arrays and a
-// defaultdict of lists) and turns the few callables those files name into plain values:
-// numpy arrays (via numpy.core.multiarray._reconstruct + BUILD), numpy dtypes, defaultdicts and
-// sets. Any other class becomes a PyObject that records its class, arguments and state.
+// defaultdict of lists) and accepts only the globals those files name (pickle-globals.ts), turned
+// into plain values. Bounded: no recursion, no spread of an input-sized array onto the call stack,
+// integers of at most MAX_INT_BYTES bytes (pickle-cursor.ts).
 import { PickleError } from '../errors';
+import { allowGlobal, build as buildObject, callGlobal } from './pickle-globals';
+import { PickleCursor } from './pickle-cursor';
+import { OPCODE_NAMES } from './pickle-opcodes';
 import {
   describe,
-  DType,
-  latin1,
-  NdArray,
   PyDict,
   PyGlobal,
   PyObject,
@@ -18,140 +18,15 @@ import {
   toKey,
 } from './py-values';
 
-const OPCODE_NAMES: Record<number, string> = {
-  0x28: 'MARK',
-  0x2e: 'STOP',
-  0x30: 'POP',
-  0x31: 'POP_MARK',
-  0x32: 'DUP',
-  0x46: 'FLOAT',
-  0x49: 'INT',
-  0x4a: 'BININT',
-  0x4b: 'BININT1',
-  0x4c: 'LONG',
-  0x4d: 'BININT2',
-  0x4e: 'NONE',
-  0x50: 'PERSID',
-  0x51: 'BINPERSID',
-  0x52: 'REDUCE',
-  0x53: 'STRING',
-  0x54: 'BINSTRING',
-  0x55: 'SHORT_BINSTRING',
-  0x56: 'UNICODE',
-  0x58: 'BINUNICODE',
-  0x61: 'APPEND',
-  0x62: 'BUILD',
-  0x63: 'GLOBAL',
-  0x64: 'DICT',
-  0x7d: 'EMPTY_DICT',
-  0x65: 'APPENDS',
-  0x67: 'GET',
-  0x68: 'BINGET',
-  0x69: 'INST',
-  0x6a: 'LONG_BINGET',
-  0x6c: 'LIST',
-  0x5d: 'EMPTY_LIST',
-  0x6f: 'OBJ',
-  0x70: 'PUT',
-  0x71: 'BINPUT',
-  0x72: 'LONG_BINPUT',
-  0x73: 'SETITEM',
-  0x74: 'TUPLE',
-  0x29: 'EMPTY_TUPLE',
-  0x75: 'SETITEMS',
-  0x47: 'BINFLOAT',
-  0x80: 'PROTO',
-  0x81: 'NEWOBJ',
-  0x82: 'EXT1',
-  0x83: 'EXT2',
-  0x84: 'EXT4',
-  0x85: 'TUPLE1',
-  0x86: 'TUPLE2',
-  0x87: 'TUPLE3',
-  0x88: 'NEWTRUE',
-  0x89: 'NEWFALSE',
-  0x8a: 'LONG1',
-  0x8b: 'LONG4',
-  0x42: 'BINBYTES',
-  0x43: 'SHORT_BINBYTES',
-  0x8c: 'SHORT_BINUNICODE',
-  0x8d: 'BINUNICODE8',
-  0x8e: 'BINBYTES8',
-  0x8f: 'EMPTY_SET',
-  0x90: 'ADDITEMS',
-  0x91: 'FROZENSET',
-  0x92: 'NEWOBJ_EX',
-  0x93: 'STACK_GLOBAL',
-  0x94: 'MEMOIZE',
-  0x95: 'FRAME',
-  0x96: 'BYTEARRAY8',
-  0x97: 'NEXT_BUFFER',
-  0x98: 'READONLY_BUFFER',
-};
-
 /** Parses a pickle. `file` names it in errors. */
 export function unpickle(bytes: Uint8Array, file: string): PyValue {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const c = new PickleCursor(bytes, file);
+  const fail = c.fail;
   const stack: PyValue[] = [];
   const marks: number[] = [];
   const memo = new Map<number, PyValue>();
-  let pos = 0;
-  let opAt = 0;
   const utf8 = new TextDecoder('utf-8');
 
-  const fail = (expected: string, found: string): never => {
-    throw new PickleError(file, opAt, expected, found);
-  };
-  const need = (n: number) => {
-    if (pos + n > bytes.length) {
-      fail(
-        `${n} more bytes for ${OPCODE_NAMES[bytes[opAt]]}`,
-        `the end of the file (${bytes.length} bytes): truncated`,
-      );
-    }
-  };
-  const u8 = () => {
-    need(1);
-    return bytes[pos++];
-  };
-  const u16 = () => {
-    need(2);
-    const v = dv.getUint16(pos, true);
-    pos += 2;
-    return v;
-  };
-  const u32 = () => {
-    need(4);
-    const v = dv.getUint32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const i32 = () => {
-    need(4);
-    const v = dv.getInt32(pos, true);
-    pos += 4;
-    return v;
-  };
-  const u64 = () => {
-    need(8);
-    const v = dv.getBigUint64(pos, true);
-    pos += 8;
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) fail('a length that fits in memory', `${v}`);
-    return Number(v);
-  };
-  const take = (n: number) => {
-    need(n);
-    const v = bytes.slice(pos, pos + n);
-    pos += n;
-    return v;
-  };
-  const line = () => {
-    const end = bytes.indexOf(0x0a, pos);
-    if (end < 0) fail('a newline-terminated argument', 'the end of the file');
-    const s = latin1(bytes.subarray(pos, end));
-    pos = end + 1;
-    return s;
-  };
   const pop = (): PyValue => {
     if (stack.length === 0 || (marks.length && stack.length <= marks[marks.length - 1])) {
       fail('a value on the stack', 'an empty stack');
@@ -167,96 +42,20 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
     if (m === undefined) fail('a MARK before this opcode', 'no MARK');
     return stack.splice(m!);
   };
-  const signedLE = (b: Uint8Array): bigint => {
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    if (b.length && b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
-    return v;
-  };
-  const intValue = (v: bigint): number | bigint =>
-    v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  const resolveGlobal = (module: string, name: string) => new PyGlobal(module, name);
-
-  const callGlobal = (fn: PyValue, args: PyValue[]): PyValue => {
-    if (!(fn instanceof PyGlobal)) return fail('a class or function to call', describe(fn));
-    const q = fn.qualified;
-    switch (q) {
-      case 'numpy.core.multiarray._reconstruct':
-      case 'numpy._core.multiarray._reconstruct':
-        return new NdArray();
-      case 'numpy.dtype': {
-        const d = pyText(args[0]);
-        if (d === undefined) return fail('a dtype string', describe(args[0]));
-        return new DType(d);
-      }
-      case 'collections.defaultdict':
-      case 'collections.OrderedDict': {
-        const d = new PyDict();
-        d.defaultFactory = args[0] ?? null;
-        return d;
-      }
-      case '__builtin__.set':
-      case 'builtins.set':
-      case '__builtin__.frozenset':
-      case 'builtins.frozenset': {
-        const s = new PySet();
-        if (Array.isArray(args[0])) s.items.push(...args[0]);
-        return s;
-      }
-      case 'copy_reg._reconstructor':
-      case 'copyreg._reconstructor': {
-        const cls = args[0];
-        if (!(cls instanceof PyGlobal)) return fail('a class', describe(cls));
-        return new PyObject(cls, []);
-      }
-      default:
-        return new PyObject(fn, args);
-    }
-  };
-
-  const build = (obj: PyValue, state: PyValue) => {
-    if (obj instanceof NdArray) {
-      if (!Array.isArray(state) || state.length < 5) {
-        return fail('numpy array state (version, shape, dtype, fortran, data)', describe(state));
-      }
-      const [, shape, dtype, fortran, data] = state;
-      if (!Array.isArray(shape) || !(dtype instanceof DType)) {
-        return fail('numpy array state (version, shape, dtype, fortran, data)', describe(state));
-      }
-      obj.shape = shape.map(Number);
-      obj.dtype = dtype;
-      obj.fortranOrder = fortran === true;
-      if (data instanceof Uint8Array) obj.data = data;
-      else if (typeof data === 'string') obj.data = Uint8Array.from(data, (c) => c.charCodeAt(0));
-      else return fail('raw array bytes', `${describe(data)} (object arrays are not supported)`);
-      return;
-    }
-    if (obj instanceof DType) {
-      if (Array.isArray(state) && state.length > 1) obj.byteorder = pyText(state[1]) ?? '=';
-      return;
-    }
-    if (obj instanceof PyObject) {
-      obj.state =
-        Array.isArray(state) && state.length === 2 && state[0] instanceof PyDict ? state[0] : state;
-      return;
-    }
-    if (obj instanceof PyDict && state instanceof PyDict) {
-      for (const [k, v] of state.map) obj.map.set(k, v);
-      return;
-    }
-    return fail('an object that accepts BUILD state', describe(obj));
+  const resolveGlobal = (module: string, name: string) => allowGlobal(module, name, fail);
+  const build = (obj: PyValue, state: PyValue) => buildObject(obj, state, fail);
+  const pushAll = (target: PyValue[], items: PyValue[]) => {
+    for (const v of items) target.push(v);
   };
 
   for (;;) {
-    opAt = pos;
-    if (pos >= bytes.length) fail('a STOP opcode', 'the end of the file: truncated');
-    const op = bytes[pos++];
+    const op = c.op();
     switch (op) {
       case 0x80: // PROTO
-        u8();
+        c.u8();
         break;
       case 0x95: // FRAME
-        u64();
+        c.u64();
         break;
       case 0x2e: // STOP
         if (stack.length !== 1 || marks.length)
@@ -285,72 +84,67 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         stack.push(false);
         break;
       case 0x4a: // BININT
-        stack.push(i32());
+        stack.push(c.i32());
         break;
       case 0x4b: // BININT1
-        stack.push(u8());
+        stack.push(c.u8());
         break;
       case 0x4d: // BININT2
-        stack.push(u16());
+        stack.push(c.u16());
         break;
       case 0x8a: // LONG1
-        stack.push(intValue(signedLE(take(u8()))));
+        stack.push(c.long(c.u8()));
         break;
       case 0x8b: // LONG4
-        stack.push(intValue(signedLE(take(u32()))));
+        stack.push(c.long(c.u32()));
         break;
       case 0x49: {
         // INT (text); "01"/"00" are True/False in protocol 0
-        const s = line().trim();
+        const s = c.line().trim();
         if (s === '01' || s === '00') stack.push(s === '01');
-        else if (/^[+-]?\d+$/.test(s)) stack.push(intValue(BigInt(s)));
-        else fail('a decimal integer', JSON.stringify(s));
+        else stack.push(c.decimal(s));
         break;
       }
       case 0x4c: {
         // LONG (text)
-        const s = line().trim().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(s)) fail('a decimal integer', JSON.stringify(s));
-        stack.push(intValue(BigInt(s)));
+        stack.push(c.decimal(c.line().trim().replace(/L$/, '')));
         break;
       }
       case 0x46: {
         // FLOAT (text)
-        const s = line().trim();
+        const s = c.line().trim();
         const v = Number(s);
-        if (Number.isNaN(v) && !/nan/i.test(s)) fail('a decimal number', JSON.stringify(s));
+        if (Number.isNaN(v) && !/^[+-]?nan$/i.test(s)) fail('a decimal number', describe(s));
         stack.push(v);
         break;
       }
       case 0x47: // BINFLOAT (big-endian f64)
-        need(8);
-        stack.push(dv.getFloat64(pos, false));
-        pos += 8;
+        stack.push(c.f64());
         break;
       case 0x54: // BINSTRING
-        stack.push(take(u32()));
+        stack.push(c.take(c.u32()));
         break;
       case 0x55: // SHORT_BINSTRING
-        stack.push(take(u8()));
+        stack.push(c.take(c.u8()));
         break;
       case 0x42: // BINBYTES
-        stack.push(take(u32()));
+        stack.push(c.take(c.u32()));
         break;
       case 0x43: // SHORT_BINBYTES
-        stack.push(take(u8()));
+        stack.push(c.take(c.u8()));
         break;
       case 0x8e: // BINBYTES8
       case 0x96: // BYTEARRAY8
-        stack.push(take(u64()));
+        stack.push(c.take(c.u64()));
         break;
       case 0x58: // BINUNICODE
-        stack.push(utf8.decode(take(u32())));
+        stack.push(utf8.decode(c.take(c.u32())));
         break;
       case 0x8c: // SHORT_BINUNICODE
-        stack.push(utf8.decode(take(u8())));
+        stack.push(utf8.decode(c.take(c.u8())));
         break;
       case 0x8d: // BINUNICODE8
-        stack.push(utf8.decode(take(u64())));
+        stack.push(utf8.decode(c.take(c.u64())));
         break;
       case 0x29: // EMPTY_TUPLE
         stack.push([]);
@@ -387,8 +181,8 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         // DICT
         const items = popMark();
         const d = new PyDict();
-        for (let i = 0; i + 1 < items.length; i += 2) d.set(items[i], items[i + 1]);
         stack.push(d);
+        setItems(d, items);
         break;
       }
       case 0x8f: // EMPTY_SET
@@ -397,7 +191,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       case 0x91: {
         // FROZENSET
         const s = new PySet();
-        s.items.push(...popMark());
+        pushAll(s.items, popMark());
         stack.push(s);
         break;
       }
@@ -406,7 +200,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const items = popMark();
         const s = top();
         if (!(s instanceof PySet)) fail('a set to add items to', describe(s));
-        (s as PySet).items.push(...items);
+        pushAll((s as PySet).items, items);
         break;
       }
       case 0x61: {
@@ -436,8 +230,8 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       }
       case 0x63: {
         // GLOBAL
-        const module = line();
-        const name = line();
+        const module = c.line();
+        const name = c.line();
         stack.push(resolveGlobal(module, name));
         break;
       }
@@ -455,7 +249,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const args = pop();
         const fn = pop();
         if (!Array.isArray(args)) fail('an argument tuple', describe(args));
-        stack.push(callGlobal(fn, args as PyValue[]));
+        stack.push(callGlobal(fn, args as PyValue[], fail));
         break;
       }
       case 0x81: {
@@ -464,7 +258,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const cls = pop();
         if (!(cls instanceof PyGlobal) || !Array.isArray(args))
           fail('a class and an argument tuple', describe(cls));
-        stack.push(callGlobal(cls, args as PyValue[]));
+        stack.push(callGlobal(cls, args as PyValue[], fail));
         break;
       }
       case 0x92: {
@@ -474,7 +268,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const cls = pop();
         if (!(cls instanceof PyGlobal) || !Array.isArray(args))
           fail('a class and an argument tuple', describe(cls));
-        stack.push(callGlobal(cls, args as PyValue[]));
+        stack.push(callGlobal(cls, args as PyValue[], fail));
         break;
       }
       case 0x62: {
@@ -484,13 +278,13 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         break;
       }
       case 0x71: // BINPUT
-        memo.set(u8(), top());
+        memo.set(c.u8(), top());
         break;
       case 0x72: // LONG_BINPUT
-        memo.set(u32(), top());
+        memo.set(c.u32(), top());
         break;
       case 0x70: // PUT (text)
-        memo.set(Number(line()), top());
+        memo.set(Number(c.line()), top());
         break;
       case 0x94: // MEMOIZE
         memo.set(memo.size, top());
@@ -499,7 +293,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
       case 0x6a: // LONG_BINGET
       case 0x67: {
         // GET (text)
-        const idx = op === 0x68 ? u8() : op === 0x6a ? u32() : Number(line());
+        const idx = op === 0x68 ? c.u8() : op === 0x6a ? c.u32() : Number(c.line());
         if (!memo.has(idx)) fail(`a memo entry ${idx} stored earlier`, 'none');
         stack.push(memo.get(idx)!);
         break;
@@ -509,7 +303,7 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
         const ch = op >= 0x20 && op < 0x7f ? ` '${String.fromCharCode(op)}'` : '';
         throw new PickleError(
           file,
-          opAt,
+          c.opAt,
           'an opcode this reader knows (the protocol 0–5 data opcodes)',
           `opcode 0x${op.toString(16).padStart(2, '0')}${ch}${name ? ` (${name}, not supported)` : ' (unknown)'}`,
         );
@@ -518,16 +312,19 @@ export function unpickle(bytes: Uint8Array, file: string): PyValue {
   }
 
   function appendTo(target: PyValue, items: PyValue[]) {
-    if (Array.isArray(target)) target.push(...items);
-    else if (target instanceof PyObject) target.items.push(...items);
+    if (Array.isArray(target)) pushAll(target, items);
+    else if (target instanceof PyObject) pushAll(target.items, items);
     else fail('a list to append to', describe(target));
   }
 
   function setItems(target: PyValue, items: PyValue[]) {
     if (items.length % 2) fail('key/value pairs', `${items.length} items`);
     for (let i = 0; i < items.length; i += 2) {
-      if (target instanceof PyDict) target.set(items[i], items[i + 1]);
-      else if (target instanceof PyObject) target.dictItems.set(toKey(items[i]), items[i + 1]);
+      const key = toKey(items[i]);
+      if (key === undefined)
+        fail('a dict key (a number, a string or a tuple of them)', describe(items[i]));
+      if (target instanceof PyDict) target.map.set(key!, items[i + 1]);
+      else if (target instanceof PyObject) target.dictItems.set(key!, items[i + 1]);
       else fail('a dict to set items in', describe(target));
     }
   }

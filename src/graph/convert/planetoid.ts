@@ -5,13 +5,14 @@
 // train = ids 0..y.rows-1 (the first 20 per class), valid = the next 500, test = test.index.
 // The graph (a dict of adjacency lists) is made symmetric, repeated entries collapse and
 // self-loops are dropped (GCN normalisation adds a self-loop to every node).
-import { DatasetError, PickleError } from '../errors';
+import { DatasetError } from '../errors';
 import { SPLIT_NONE, SPLIT_TEST, SPLIT_TRAIN, SPLIT_VALID, type Csr } from '../types';
 import { buildAdjacency } from './edges';
-import { GrowableU32, displayPath, readAll, type InputFiles, type ProgressFn } from './input';
-import { ndarrayValues, scipyCsr, type ScipyCsr } from './numpy';
+import { displayPath, MAX_PICKLE_BYTES, readAll, type InputFiles, type ProgressFn } from './input';
+import { checkNodeBound, limitsOf, type ConvertLimits } from './limits';
+import { scipyCsr, type ScipyCsr } from './numpy';
 import { unpickle } from './pickle';
-import { NdArray, PyDict } from './py-values';
+import { adjacencyLists, matrix2d, oneHotClasses, parseTestIndex } from './planetoid-parts';
 import type { DatasetMeta, FullGraph } from './write';
 
 const PARTS = ['x', 'y', 'tx', 'ty', 'allx', 'ally', 'graph', 'test.index'] as const;
@@ -38,57 +39,11 @@ export interface PlanetoidReport {
   undirectedEdges: number;
 }
 
-function oneHotArgmax(a: Float64Array, rows: number, cols: number, file: string): Int32Array {
-  const y = new Int32Array(rows).fill(-1);
-  for (let i = 0; i < rows; i++) {
-    let best = -1;
-    for (let c = 0; c < cols; c++) {
-      const v = a[i * cols + c];
-      if (v !== 0 && v !== 1) {
-        throw new DatasetError(
-          file,
-          `row ${i}, column ${c}`,
-          'a one-hot 0/1 label matrix',
-          String(v),
-        );
-      }
-      if (v === 1) {
-        if (best !== -1) {
-          throw new DatasetError(
-            file,
-            `row ${i}`,
-            'exactly one class set per labelled row',
-            `classes ${best} and ${c}`,
-          );
-        }
-        best = c;
-      }
-    }
-    y[i] = best;
-  }
-  return y;
-}
-
-function matrix2d(
-  v: unknown,
-  file: string,
-  what: string,
-): { rows: number; cols: number; values: Float64Array } {
-  if (!(v instanceof NdArray) || v.shape.length !== 2) {
-    throw new PickleError(
-      file,
-      0,
-      `a 2-D numpy array (${what})`,
-      v instanceof NdArray ? `shape ${v.shape.join('×')}` : 'another object',
-    );
-  }
-  return { rows: v.shape[0], cols: v.shape[1], values: ndarrayValues(v, file, what) };
-}
-
 export async function readPlanetoid(
   input: InputFiles,
-  opts: { name?: string; onProgress?: ProgressFn } = {},
+  opts: { name?: string; onProgress?: ProgressFn; limits?: ConvertLimits } = {},
 ): Promise<{ graph: FullGraph; meta: DatasetMeta; report: PlanetoidReport }> {
+  const limits = opts.limits ?? limitsOf();
   const names = planetoidNames(input);
   let prefix = opts.name && names.includes(opts.name) ? opts.name : undefined;
   if (!prefix) {
@@ -124,7 +79,7 @@ export async function readPlanetoid(
   for (const part of PARTS) {
     const p = pathOf.get(part)!;
     opts.onProgress?.({ stage: 'read', label: p, done, total });
-    bytes.set(part, await readAll(input, p));
+    bytes.set(part, await readAll(input, p, MAX_PICKLE_BYTES));
     done += input.size(p);
   }
   opts.onProgress?.({ stage: 'build', label: 'graph', done: total, total });
@@ -137,26 +92,6 @@ export async function readPlanetoid(
   const ally = matrix2d(load('ally'), fileOf('ally'), 'ally');
   const ty = matrix2d(load('ty'), fileOf('ty'), 'ty');
   const y = matrix2d(load('y'), fileOf('y'), 'y');
-  const graphObj = load('graph');
-  if (!(graphObj instanceof PyDict)) {
-    throw new PickleError(fileOf('graph'), 0, 'a dict of adjacency lists', 'another object');
-  }
-  const testIndex: number[] = [];
-  new TextDecoder()
-    .decode(bytes.get('test.index')!)
-    .split('\n')
-    .forEach((line, i) => {
-      const s = line.trim();
-      if (!s) return;
-      if (!/^\d+$/.test(s))
-        throw new DatasetError(
-          fileOf('test.index'),
-          `line ${i + 1}`,
-          'a node id',
-          JSON.stringify(s),
-        );
-      testIndex.push(Number(s));
-    });
 
   const nA = allx.rows;
   const D = allx.cols;
@@ -165,75 +100,46 @@ export async function readPlanetoid(
     if (expected !== found)
       throw new DatasetError(fileOf(part), field, `${expected} (${why})`, String(found));
   };
+  const atLeastOne = (part: string, field: string, n: number) => {
+    if (n < 1) throw new DatasetError(fileOf(part), field, 'at least 1', String(n));
+  };
+  atLeastOne('allx', 'columns (features)', D);
+  atLeastOne('ally', 'columns (classes)', C);
   agree('tx', 'columns', D, tx.cols, 'the feature count of allx');
   agree('x', 'columns', D, x.cols, 'the feature count of allx');
   agree('ally', 'rows', nA, ally.rows, 'the rows of allx');
-  agree('tx', 'rows', testIndex.length, tx.rows, 'the ids in test.index');
-  agree('ty', 'rows', testIndex.length, ty.rows, 'the ids in test.index');
+  agree('ty', 'rows', tx.rows, ty.rows, 'the rows of tx');
   agree('ty', 'columns', C, ty.cols, 'the classes of ally');
   agree('y', 'columns', C, y.cols, 'the classes of ally');
   agree('y', 'rows', x.rows, y.rows, 'the rows of x');
+  if (y.rows > nA)
+    agree('y', 'rows', nA, y.rows, 'at most the rows of ally: y labels its first rows');
 
-  // Node count: allx's rows, the test range, and any id the graph names.
+  const testIndex = parseTestIndex(
+    bytes.get('test.index')!,
+    fileOf('test.index'),
+    nA,
+    tx.rows,
+    limits,
+  );
+  agree('tx', 'rows', testIndex.length, tx.rows, 'the ids in test.index');
+  // Node count: allx's rows and the test range; the graph may name no other node.
   let N = nA;
   for (const t of testIndex) N = Math.max(N, t + 1);
-  const src = new GrowableU32();
-  const dst = new GrowableU32();
-  let selfLoopNodes = 0;
-  let selfLoopEntries = 0;
-  for (const [k, list] of graphObj.map) {
-    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0) {
-      throw new DatasetError(
-        fileOf('graph'),
-        'key',
-        'a node id (a non-negative integer)',
-        String(k),
-      );
-    }
-    if (!Array.isArray(list)) {
-      throw new DatasetError(
-        fileOf('graph'),
-        `graph[${k}]`,
-        'a list of neighbour ids',
-        typeof list,
-      );
-    }
-    let self = false;
-    for (const v of list) {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-        throw new DatasetError(
-          fileOf('graph'),
-          `graph[${k}]`,
-          'neighbour ids (non-negative integers)',
-          String(v),
-        );
-      }
-      if (v === k) {
-        self = true;
-        selfLoopEntries++;
-      }
-      src.push(k);
-      dst.push(v);
-      N = Math.max(N, v + 1);
-    }
-    if (self) selfLoopNodes++;
-    N = Math.max(N, k + 1);
-  }
+  atLeastOne('allx', 'rows (nodes)', N);
+  checkNodeBound(nA - 1, limits, fileOf('allx'), 'rows');
+  const lists = adjacencyLists(
+    load('graph'),
+    fileOf('graph'),
+    N,
+    `the ${nA} rows of allx and the test range of test.index`,
+  );
+  const { selfLoopNodes, selfLoopEntries } = lists;
 
   // Features: CSR rows from allx (ids < nA) and tx (ids test.index[j]).
   const rowSource = new Int32Array(N).fill(-1); // ≥ 0: allx row; ≤ -2: tx row (-2 - j)
   for (let i = 0; i < nA; i++) rowSource[i] = i;
-  testIndex.forEach((t, j) => {
-    if (rowSource[t] !== -1) {
-      throw new DatasetError(
-        fileOf('test.index'),
-        `line ${j + 1}`,
-        `an id not already taken (≥ ${nA}, the rows of allx, and not repeated)`,
-        String(t),
-      );
-    }
-    rowSource[t] = -2 - j;
-  });
+  testIndex.forEach((t, j) => (rowSource[t] = -2 - j));
   const rowOf = (i: number): [ScipyCsr, number] | null =>
     rowSource[i] >= 0 ? [allx, rowSource[i]] : rowSource[i] <= -2 ? [tx, -2 - rowSource[i]] : null;
   const rowPtr = new Uint32Array(N + 1);
@@ -254,18 +160,7 @@ export async function readPlanetoid(
     const a = m.indptr[row];
     const b = m.indptr[row + 1];
     const entries: [number, number][] = [];
-    for (let k = a; k < b; k++) {
-      const c = m.indices[k];
-      if (c < 0 || c >= D) {
-        throw new DatasetError(
-          fileOf(m === allx ? 'allx' : 'tx'),
-          `indices[${k}]`,
-          `a feature index < ${D}`,
-          String(c),
-        );
-      }
-      entries.push([c, m.data[k]]);
-    }
+    for (let k = a; k < b; k++) entries.push([m.indices[k], m.data[k]]);
     entries.sort((p, q) => p[0] - q[0]);
     // Repeated indices in a row sum, as scipy does.
     let out = rowPtr[i];
@@ -277,15 +172,37 @@ export async function readPlanetoid(
       colIdx[out] = entries[e][0];
       values[out++] = entries[e][1];
     }
+    for (let k = rowPtr[i]; k < out; k++) {
+      if (!Number.isFinite(values[k])) {
+        throw new DatasetError(
+          fileOf(m === allx ? 'allx' : 'tx'),
+          `row ${row}, column ${colIdx[k]}`,
+          'a finite float32 feature (repeated column ids are summed)',
+          String(values[k]),
+        );
+      }
+    }
     for (; out < rowPtr[i + 1]; out++) colIdx[out] = 0xffffffff; // filled below
   }
   const features = compactCsr({ rows: N, cols: D, rowPtr, colIdx, values });
 
   const labels = new Int32Array(N).fill(-1);
-  const yA = oneHotArgmax(ally.values, nA, C, fileOf('ally'));
+  const yA = oneHotClasses(ally, fileOf('ally'));
   labels.set(yA, 0);
-  const yT = oneHotArgmax(ty.values, ty.rows, C, fileOf('ty'));
+  const yT = oneHotClasses(ty, fileOf('ty'));
   testIndex.forEach((t, j) => (labels[t] = yT[j]));
+  // y labels the training nodes: the first rows of ally, each with a class.
+  const yTrain = oneHotClasses(y, fileOf('y'));
+  yTrain.forEach((c, i) => {
+    if (c < 0 || c !== yA[i]) {
+      throw new DatasetError(
+        fileOf('y'),
+        `row ${i}`,
+        `one class set, the class of ally row ${i} (${yA[i]}): y labels the training nodes`,
+        c < 0 ? 'no class set' : `class ${c}`,
+      );
+    }
+  });
 
   const split = new Uint8Array(N);
   const nTrain = y.rows;
@@ -303,7 +220,7 @@ export async function readPlanetoid(
     split[t] = SPLIT_TEST;
   }
 
-  const adjRes = buildAdjacency(N, src.toArray(), dst.toArray(), { symmetrize: true });
+  const adjRes = buildAdjacency(N, lists.src, lists.dst, { symmetrize: true });
   const undirected = adjRes.adj.colIdx.length / 2;
   const graph: FullGraph = {
     numNodes: N,

@@ -1,5 +1,6 @@
 // The Python values an unpickled file is made of (what pickle.ts builds): dicts, sets, globals,
 // opaque objects, numpy dtypes and arrays.
+import { quote } from '../errors';
 
 export class PyGlobal {
   constructor(
@@ -32,8 +33,8 @@ export class PyDict {
   readonly map = new Map<PyKey, PyValue>();
   /** Set when it came from collections.defaultdict. */
   defaultFactory: PyValue = null;
-  set(k: PyValue, v: PyValue): void {
-    this.map.set(toKey(k), v);
+  set(k: PyKey, v: PyValue): void {
+    this.map.set(k, v);
   }
   get(k: PyKey): PyValue | undefined {
     return this.map.get(k);
@@ -96,16 +97,28 @@ export function pyText(v: PyValue | undefined): string | undefined {
   return undefined;
 }
 
-export function toKey(k: PyValue): PyKey {
+const scalarKey = (k: PyValue): PyKey | undefined => {
   if (k instanceof Uint8Array) return latin1(k);
   if (k === null || ['string', 'number', 'bigint', 'boolean'].includes(typeof k)) return k as PyKey;
-  if (Array.isArray(k)) return JSON.stringify(k.map((x) => toKey(x)));
-  return String(k);
+  return undefined;
+};
+
+/**
+ * A dict key: a scalar, or a tuple of scalars (as text). Anything else (a list, a nested tuple,
+ * an object) is not a key this reader accepts: undefined. Never recursive, so a deeply nested or
+ * self-referencing value cannot overflow the stack.
+ */
+export function toKey(k: PyValue): PyKey | undefined {
+  if (!Array.isArray(k)) return scalarKey(k);
+  const parts = k.map(scalarKey);
+  if (parts.some((p) => p === undefined)) return undefined;
+  return JSON.stringify(parts.map((p) => (typeof p === 'bigint' ? `${p}n` : p)));
 }
 
 /** A value, in words, for error messages. */
 export function describe(v: unknown): string {
   if (v === null) return 'None';
+  if (typeof v === 'string') return `text ${quote(v)}`;
   if (v instanceof Uint8Array) return `bytes of length ${v.length}`;
   if (Array.isArray(v)) return `a tuple/list of ${v.length}`;
   if (v instanceof PyGlobal) return v.qualified;

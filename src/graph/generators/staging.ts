@@ -71,7 +71,13 @@ export class StagingDir {
     if (existsSync(this.out)) {
       const old = `${this.path}.old`;
       await rename(this.out, old);
-      await rename(this.path, this.out);
+      try {
+        await rename(this.path, this.out);
+      } catch (e) {
+        // The second rename failed: the previous folder goes back where it was.
+        await rename(old, this.out).catch(() => {});
+        throw e;
+      }
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(this.path, this.out);

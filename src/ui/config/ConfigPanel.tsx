@@ -1,6 +1,7 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
 import { useId, type ReactNode } from 'react';
 import {
+  GEN_AGGREGATIONS,
   isReversible,
   MODEL_KINDS,
   OP_KINDS,
@@ -34,6 +35,7 @@ const OP_WORDS: Record<string, string> = {
   gcn: 'GCN',
   sage: 'GraphSAGE (mean)',
   gen: 'GEN (DeeperGCN)',
+  gat: 'GAT (attention)',
 };
 
 interface Props {
@@ -132,12 +134,32 @@ export function ConfigPanel({
             problems={at('op')}
             testId="op-select"
           />
+          {m.op === 'gat' && (
+            <NumberField
+              label="Attention heads"
+              value={m.heads ?? 1}
+              min={1}
+              step={1}
+              onChange={(v) => setModel({ heads: num(v, m.heads ?? 1) })}
+              problems={at('heads')}
+              testId="heads-input"
+            />
+          )}
           {m.op === 'gen' && (
             <Select
               label="GEN aggregation"
               value={m.aggregation}
-              options={['softmax', 'max'] as const}
+              options={GEN_AGGREGATIONS}
               onChange={(aggregation) => setModel({ aggregation })}
+            />
+          )}
+          {m.op === 'gen' && m.aggregation !== 'max' && (
+            <Select
+              label={m.aggregation === 'softmax' ? 'Temperature β' : 'Exponent p'}
+              value={m.learnAggr === false ? 'fixed' : 'learned'}
+              options={['learned', 'fixed'] as const}
+              words={{ learned: 'learned (starts at 1)', fixed: 'fixed at 1' }}
+              onChange={(v) => setModel({ learnAggr: v === 'learned' })}
             />
           )}
           <DepthControl
@@ -263,6 +285,28 @@ export function ConfigPanel({
               onChange={(v) => onChange((c) => ({ ...c, seed: num(v, c.seed) }))}
               problems={at('seed')}
               testId="seed-input"
+            />
+          </div>
+          <div className="row">
+            <NumberField
+              label="Evaluation parts"
+              value={cfg.evalParts}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, evalParts: num(v, c.evalParts) }))}
+              problems={at('evalParts')}
+              hint="Evaluation runs part by part too, so it needs no more memory than a step."
+              testId="eval-parts-input"
+            />
+            <NumberField
+              label="Evaluation views"
+              value={cfg.evalViews}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, evalViews: num(v, c.evalViews) }))}
+              problems={at('evalViews')}
+              hint="Predictions averaged over this many random partitions."
+              testId="eval-views-input"
             />
           </div>
           <PartsExplain />

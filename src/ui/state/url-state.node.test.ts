@@ -21,6 +21,8 @@ describe('the configuration in the address', () => {
         epochs: 7,
         lr: 0.003,
         parts: 5,
+        evalParts: 3,
+        evalViews: 2,
         seed: 42,
         budgetMiB: 12.5,
       },
@@ -32,6 +34,16 @@ describe('the configuration in the address', () => {
     const back = decodeState(encodeState(s));
     expect(back.notes).toEqual([]);
     expect(back.state).toEqual(s);
+  });
+
+  it('carries GAT and its heads', () => {
+    const s: PageState = {
+      ...DEFAULT_PAGE,
+      run: { ...DEFAULT_PAGE.run, model: { ...DEFAULT_PAGE.run.model, op: 'gat', heads: 4 } },
+    };
+    expect(encodeState(s)).toContain('op=gat');
+    expect(encodeState(s)).toContain('heads=4');
+    expect(decodeState(encodeState(s)).state).toEqual(s);
   });
 
   it('carries deq solver settings only when set', () => {

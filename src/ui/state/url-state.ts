@@ -3,7 +3,13 @@
 // back to its default and is reported in words; values that parse but cannot run (e.g. one group
 // for a reversible model) are kept, so the page can explain them beside their control.
 import type { DatasetRef } from '../../graph/catalog';
-import { DEFAULT_MODEL, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../models/config';
+import {
+  DEFAULT_MODEL,
+  GEN_AGGREGATIONS,
+  MODEL_KINDS,
+  OP_KINDS,
+  type ModelConfig,
+} from '../../models/config';
 import { DEFAULT_RUN, DEFAULT_SWEEP, type RunConfig, type SweepConfig } from './run-config';
 
 export interface PageState {
@@ -29,7 +35,7 @@ export const DEFAULT_PAGE: PageState = {
 const CHOICES: Record<string, readonly string[]> = {
   model: MODEL_KINDS,
   op: OP_KINDS,
-  aggregation: ['softmax', 'max'],
+  aggregation: GEN_AGGREGATIONS,
   tying: ['first-untied', 'all'],
 };
 
@@ -63,6 +69,8 @@ export function encodeState(s: PageState): string {
   q.set('epochs', String(run.epochs));
   q.set('lr', String(run.lr));
   q.set('parts', String(run.parts));
+  if (run.evalParts !== 1) q.set('evalParts', String(run.evalParts));
+  if (run.evalViews !== 1) q.set('evalViews', String(run.evalViews));
   q.set('seed', String(run.seed));
   if (run.budgetMiB !== null) q.set('budget', String(run.budgetMiB));
   q.set('sweep', s.sweep.models.join(','));
@@ -183,6 +191,8 @@ export function decodeState(query: string): Decoded {
         epochs: num('epochs', DEFAULT_RUN.epochs),
         lr: num('lr', DEFAULT_RUN.lr),
         parts: num('parts', DEFAULT_RUN.parts),
+        evalParts: num('evalParts', DEFAULT_RUN.evalParts),
+        evalViews: num('evalViews', DEFAULT_RUN.evalViews),
         seed: num('seed', DEFAULT_RUN.seed),
         budgetMiB,
       },
