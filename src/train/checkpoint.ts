@@ -120,3 +120,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     extra: header.extra,
   };
 }
+
+/** Training steps the weights have seen (a file without optimizer state records them apart). */
+export function stepsTaken(c: Checkpoint): number {
+  const s = c.extra?.stepsTaken;
+  return typeof s === 'number' ? s : c.adamStep;
+}
