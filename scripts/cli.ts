@@ -2,7 +2,9 @@
 // Each subcommand lives in scripts/commands/<name>.ts and registers itself here.
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert.ts';
+import { registerExport } from './commands/export.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerPredict } from './commands/predict.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
 
@@ -10,13 +12,17 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name('revgnn')
-    .description('RevGNN Studio on the command line: convert datasets, train and sweep headless')
+    .description(
+      'RevGNN Studio on the command line: convert datasets, train, sweep and predict headless, export to PyTorch',
+    )
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
   registerConvert(program);
   registerGenerate(program);
   registerTrain(program);
   registerSweep(program);
+  registerPredict(program);
+  registerExport(program);
   return program;
 }
 

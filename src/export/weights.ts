@@ -114,7 +114,7 @@ export function checkpointToSafetensors(
 /**
  * A safetensors written by the export (or by its train.py) as a checkpoint: values only, the
  * file's own shapes kept beside them for messages. The model configuration comes from the
- * "revgnn" metadata, or from `model` when given (a file written elsewhere).
+ * "revgnn" metadata, or from `model` for a file without it (written elsewhere).
  */
 export function safetensorsToCheckpoint(
   bytes: Uint8Array,
@@ -130,7 +130,7 @@ export function safetensorsToCheckpoint(
       throw new Error(`${file}: the "revgnn" metadata is not JSON (${(e as Error).message}).`);
     }
   }
-  const config = model ?? meta.model;
+  const config = meta.model ?? model;
   if (!config) {
     throw new Error(
       `${file}: no model configuration — the file has no "revgnn" metadata (write it with the ` +

@@ -5,6 +5,9 @@
 import { runBench, type BenchArgs } from './bench';
 import { runBenchScale, type BenchScaleArgs } from './bench-scale';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
+import { inspectHeadless, type InspectArgs } from './inspect';
+import { initialWeightsHeadless, type InitialWeightsArgs } from './initial-weights';
+import { predictHeadless, type PredictArgs } from './predict';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
 
@@ -36,6 +39,9 @@ const ENTRIES: Record<string, HeadlessEntry> = {
   'bench-scale': (args, progress) => runBenchScale(args as BenchScaleArgs, progress),
   train: (args, progress) => trainHeadless(args as TrainArgs, progress),
   sweep: (args, progress) => sweepHeadless(args as SweepArgs, progress),
+  predict: (args, progress) => predictHeadless(args as PredictArgs, progress),
+  'initial-weights': (args) => initialWeightsHeadless(args as InitialWeightsArgs),
+  inspect: (args, progress) => inspectHeadless(args as InspectArgs, progress),
 };
 
 const PROGRESS_INTERVAL_MS = 100;
