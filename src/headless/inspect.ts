@@ -16,7 +16,7 @@ import { floatsToBase64, toBase64 } from '../util/base64';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './main';
 
-export interface InspectArgs {
+export interface InspectCase {
   data: string;
   model: ModelConfig;
   seed: number;
@@ -27,11 +27,29 @@ export interface InspectArgs {
   step: { seed: number; dropout: number };
 }
 
+export interface InspectArgs {
+  cases: InspectCase[];
+}
+
+/** Each case in turn, on one device. */
 export async function inspectHeadless(args: InspectArgs, progress: ProgressFn) {
+  const rt = await GpuRuntime.create();
+  try {
+    const out = [];
+    for (const [i, c] of args.cases.entries()) {
+      progress({ label: `case ${i + 1}/${args.cases.length}`, done: i, total: args.cases.length });
+      out.push(await inspectCase(rt, c));
+    }
+    return out;
+  } finally {
+    rt.destroy();
+  }
+}
+
+async function inspectCase(rt: GpuRuntime, args: InspectCase) {
   const opened = await openTrainData(datasetSource(args.data), {
     plan: { parts: 1, evalParts: 1, evalViews: 1, seed: args.seed },
   });
-  const rt = await GpuRuntime.create();
   const trainer = new Trainer(rt, opened.data, args.model, {
     epochs: args.epochs,
     lr: args.lr,
@@ -43,10 +61,7 @@ export async function inspectHeadless(args: InspectArgs, progress: ProgressFn) {
   });
   const resident = new ResidentBatch(rt);
   try {
-    for (let e = 1; e <= args.epochs; e++) {
-      progress({ label: `epoch ${e}`, done: e - 1, total: args.epochs });
-      await trainer.trainEpoch();
-    }
+    for (let e = 1; e <= args.epochs; e++) await trainer.trainEpoch();
     const network = trainer.network;
     const weights = toBase64(encodeCheckpoint(await trainer.checkpoint()));
     const logits = (await predictByParts(rt, network, opened.data, resident)).mean(1);
@@ -76,6 +91,5 @@ export async function inspectHeadless(args: InspectArgs, progress: ProgressFn) {
   } finally {
     resident.release();
     trainer.release();
-    rt.destroy();
   }
 }

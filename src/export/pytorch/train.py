@@ -81,6 +81,9 @@ class Distributed:
 
     def close(self):
         if self.world > 1:
+            # Together, and with nothing (DDP's reducer) still holding the group: a rank that
+            # tears its group down while another is still writing can hang in gloo.
+            dist.barrier()
             dist.destroy_process_group()
 
 
@@ -270,6 +273,7 @@ def main(argv=None):
             taken = module.steps if isinstance(module, M.DEQNetwork) else int(meta.get("steps", "0") or 0) + steps
             save_weights(args.save, module, cfg, start + args.epochs, taken, ds.manifest["name"])
             print(f"wrote {args.save}", file=sys.stderr)
+    del net, opt
     env.close()
 
 
