@@ -42,7 +42,8 @@ export function decodeNpy(
     );
   const rows = Number(shape[1]);
   const cols = Number(shape[2]);
-  const body = bytes.slice(start + len);
+  // Copied: a Node Buffer's slice would be a view (and not 4-byte aligned).
+  const body = new Uint8Array(bytes.subarray(start + len));
   const data =
     descr === '<f4'
       ? new Float32Array(body.buffer, 0, rows * cols)

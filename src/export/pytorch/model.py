@@ -23,6 +23,7 @@ import math
 import warnings
 
 import torch
+import torch.utils.checkpoint
 import torch.nn.functional as F
 from torch import nn
 
