@@ -3,7 +3,7 @@
 // dropout masks; train.py under torchrun (2 processes, gloo) trains an exported built-in and
 // writes the CLI's JSON; weights trained in PyTorch come back into the engine and evaluate the
 // same. Needs Debian's python3-torch (/usr/bin/python3, or REVGNN_PYTHON); skipped without it.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -50,6 +50,14 @@ const cli = (...args: string[]) => {
   expect(r.status).toBe(0);
   return r;
 };
+const cliAsync = (...args: string[]) =>
+  new Promise<void>((done, fail) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: 300_000 }, (err, _out, stderr) => {
+      if (err || /^error/m.test(stderr))
+        fail(new Error(`revgnn ${args[0]}: ${err?.message}\n${stderr}`));
+      else done();
+    });
+  });
 const python = (args: string[], cwd = tmp) => {
   const r = spawnSync(PYTHON, args, { encoding: 'utf8', cwd, timeout: 300_000 });
   expect(r.status, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(0);
@@ -109,6 +117,15 @@ const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] 
   },
 ];
 const STEP = { seed: 2024, dropout: 0.2 };
+/** A small network on a built-in, for torchrun and the round trip. */
+const BUILTIN: InspectCase = {
+  data: 'citation',
+  model: model({ model: 'rev', op: 'gcn', layers: 2 }),
+  seed: 3,
+  epochs: 1,
+  lr: 0.01,
+  step: STEP,
+};
 
 interface Inspected {
   weights: string;
@@ -121,13 +138,14 @@ interface Inspected {
 
 describe.skipIf(!hasTorch)('the PyTorch export against the engine', () => {
   const data = (g: string) => join(tmp, 'data', g);
+  const ms = () => performance.now();
+  let engine: Inspected[] = [];
 
+  // The engine's side, once: small networks trained two epochs, then their weights, logits and
+  // one step's gradients; and a network on a built-in for the tests that train in PyTorch.
   beforeAll(async () => {
     for (const [name, g] of Object.entries(GRAPHS))
       await writeDataset(g, metaFor(name, g), { shards: 2, seed: 5 }, new NodeDirSink(data(name)));
-  });
-
-  it('gives the engine’s logits (1e-4) and one step’s gradients (1e-3 of max |g|), builds its partitions and masks', async () => {
     const cases: InspectCase[] = CASES.map((c) => ({
       data: data(c.graph),
       model: c.model,
@@ -136,11 +154,16 @@ describe.skipIf(!hasTorch)('the PyTorch export against the engine', () => {
       lr: 0.01,
       step: STEP,
     }));
-    const engine = await runHeadless<Inspected[]>(
+    const t0 = ms();
+    engine = await runHeadless<Inspected[]>(
       'inspect',
-      { cases },
+      { cases: [...cases, BUILTIN] },
       { allowFolders: [tmp], onProgress: () => undefined },
     );
+    console.log(`engine (headless): ${((ms() - t0) / 1000).toFixed(1)} s`);
+  }, 600_000);
+
+  it('gives the engine’s logits (1e-4) and one step’s gradients (1e-3 of max |g|), builds its partitions and masks', async () => {
     const templates = diskTemplates();
     const request = {
       cases: CASES.map((c, i) => {
@@ -208,15 +231,19 @@ describe.skipIf(!hasTorch)('the PyTorch export against the engine', () => {
     expect(Array.from(mask.data)).toEqual(
       Array.from(Float32Array.from(dropoutMaskRef(13, 10, { seed: 77, p: 0.3 }))),
     );
-  }, 600_000);
+  }, 120_000);
 
   it('refuses a safetensors with a wrong shape or a missing tensor, in Python', () => {
+    const pkg = join(tmp, 'refuse-pkg');
+    mkdirSync(pkg);
+    const checkpoint = readWeightsFile(fromBase64(engine[0].weights), 'engine.rgnn');
+    const files = pytorchPackage({ checkpoint, source: 'test' }, diskTemplates());
+    for (const [name, body] of Object.entries(files)) writeFileSync(join(pkg, name), body);
     const script = `
-import sys; sys.path.insert(0, ${JSON.stringify(join(tmp, 'pkg0'))})
 import json, torch, model as M, weights_io as W
-cfg = json.load(open(${JSON.stringify(join(tmp, 'pkg0', 'config.json'))}))
+cfg = json.load(open('config.json'))
 net = M.build_model(cfg['model'], cfg['dims'])
-t, meta = W.read_safetensors(${JSON.stringify(join(tmp, 'pkg0', 'weights.safetensors'))})
+t, meta = W.read_safetensors('weights.safetensors')
 t['layer1.group0.conv.weight'] = torch.zeros(4, 3)
 del t['head.linear.bias']
 W.write_safetensors('bad.safetensors', t, meta)
@@ -225,42 +252,22 @@ try:
 except M.WeightsMismatch as e:
     print(e)
 `;
-    const r = python(['-c', script]);
+    const r = python(['-c', script], pkg);
     expect(r.stdout).toContain(
-      'tensor "layer1.group0.conv.weight": expected shape [4, 4], found [4, 3]',
+      'bad.safetensors: tensor "layer1.group0.conv.weight": expected shape [4, 4], found [4, 3]',
     );
     expect(r.stdout).toContain('tensor "head.linear.bias" is missing (expected shape [3])');
   }, 60_000);
 
   it('trains an exported built-in with torchrun (2 processes, gloo), and the weights come back', async () => {
-    // The engine: a short run on citation, its weights saved; exported from the run's JSON.
-    const run = join(tmp, 'run.json');
-    cli(
-      'train',
-      '--data',
-      'citation',
-      '--model',
-      'rev',
-      '--op',
-      'gcn',
-      '--layers',
-      '2',
-      '--channels',
-      '8',
-      '--groups',
-      '2',
-      '--epochs',
-      '1',
-      '--out',
-      run,
-      '--save-weights',
-      join(tmp, 'w.rgnn'),
-    );
+    const weights = join(tmp, 'citation.rgnn');
+    writeFileSync(weights, fromBase64(engine[CASES.length].weights));
     const pkg = join(tmp, 'citation-pkg');
-    cli('export', '--to', 'pytorch', '--run', run, '--out', pkg);
+    cli('export', '--to', 'pytorch', '--weights', weights, '--data', 'citation', '--out', pkg);
 
-    // torchrun (Debian's torch 1.13 on Python 3.11 cannot parse its default --redirects/--tee 0).
+    // Debian's torch 1.13 on Python 3.11 cannot parse torchrun's default --redirects/--tee (0).
     const port = await freePort();
+    let t0 = ms();
     python(
       [
         '-m',
@@ -291,12 +298,8 @@ except M.WeightsMismatch as e:
       ],
       pkg,
     );
-    const engineRun = JSON.parse(readFileSync(run, 'utf8'));
+    console.log(`torchrun: ${((ms() - t0) / 1000).toFixed(1)} s`);
     const pyRun = JSON.parse(readFileSync(join(tmp, 'py-run.json'), 'utf8'));
-    const keys = (o: object) => Object.keys(o).sort();
-    expect(keys(pyRun)).toEqual(keys(engineRun).filter((k) => k !== 'weights'));
-    expect(keys(pyRun.epochs[0])).toEqual(keys(engineRun.epochs[0]));
-    expect(keys(pyRun.config)).toEqual(expect.arrayContaining(keys(engineRun.config)));
     expect(pyRun.config.world).toBe(2);
     expect(pyRun.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
     expect(pyRun.epochs[1].loss).toBeLessThan(pyRun.epochs[0].loss);
@@ -304,7 +307,8 @@ except M.WeightsMismatch as e:
       `torchrun ×2: loss ${pyRun.epochs.map((e: { loss: number }) => e.loss.toFixed(4)).join(' → ')}`,
     );
 
-    // Back in the engine: evaluation unchanged by a zero learning rate is PyTorch's evaluation.
+    // Back in the engine: trained on, a zero learning rate leaves the weights as they are, so
+    // its evaluation is of PyTorch's weights — and its JSON has the shape train.py wrote.
     python(
       [
         join(pkg, 'predict.py'),
@@ -319,43 +323,62 @@ except M.WeightsMismatch as e:
       ],
       pkg,
     );
+    // Two engine runs at once (each is a headless browser; most of their time is starting up).
     const back = join(tmp, 'back.json');
-    cli(
-      'train',
-      '--data',
-      'citation',
-      '--init-from',
-      join(tmp, 'trained.safetensors'),
-      '--epochs',
-      '1',
-      '--lr',
-      '0',
-      '--out',
-      back,
-      '--save-weights',
-      join(tmp, 'back.rgnn'),
-    );
+    t0 = ms();
+    await Promise.all([
+      cliAsync(
+        'train',
+        '--data',
+        'citation',
+        '--init-from',
+        join(tmp, 'trained.safetensors'),
+        '--epochs',
+        '1',
+        '--lr',
+        '0',
+        '--out',
+        back,
+        '--save-weights',
+        join(tmp, 'back.rgnn'),
+      ),
+      cliAsync(
+        'predict',
+        '--weights',
+        join(tmp, 'trained.safetensors'),
+        '--data',
+        'citation',
+        '--out',
+        join(tmp, 'engine-logits.npy'),
+      ),
+    ]);
+    console.log(`engine train --init-from and predict: ${((ms() - t0) / 1000).toFixed(1)} s`);
+    const engineRun = JSON.parse(readFileSync(back, 'utf8'));
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(pyRun)).toEqual(keys(engineRun).filter((k) => k !== 'weights'));
+    expect(keys(pyRun.epochs[0])).toEqual(keys(engineRun.epochs[0]));
+    expect(keys(pyRun.config)).toEqual(expect.arrayContaining(keys(engineRun.config)));
+    expect(engineRun.config).toMatchObject({ model: 'rev', op: 'gcn', layers: 2, channels: 8 });
     const py = JSON.parse(readFileSync(join(tmp, 'py-scores.json'), 'utf8'));
-    const engineEpoch = JSON.parse(readFileSync(back, 'utf8')).epochs[0];
-    console.log(`round trip: PyTorch ${JSON.stringify(py)}, engine ${JSON.stringify(engineEpoch)}`);
-    for (const split of ['train', 'valid', 'test'])
-      expect(engineEpoch[split]).toBeCloseTo(py[split], 6);
+    const epoch = engineRun.epochs[0];
+    console.log(`round trip: PyTorch ${JSON.stringify(py)}, engine ${JSON.stringify(epoch)}`);
+    for (const split of ['train', 'valid', 'test']) expect(epoch[split]).toBeCloseTo(py[split], 6);
     const trained = readWeightsFile(readFileSync(join(tmp, 'trained.safetensors')), 'trained');
     const kept = readWeightsFile(readFileSync(join(tmp, 'back.rgnn')), 'back.rgnn');
     for (const [name, p] of Object.entries(trained.params))
       expect(Array.from(kept.params[name].value)).toEqual(Array.from(p.value));
-    cli(
-      'predict',
-      '--weights',
-      join(tmp, 'trained.safetensors'),
-      '--data',
-      'citation',
-      '--out',
-      join(tmp, 'engine-logits.npy'),
-    );
+
+    // The engine's logits of PyTorch's weights, through the CLI, in predict.py's layout.
     const a = decodeNpy(readFileSync(join(tmp, 'engine-logits.npy')));
     const b = decodeNpy(readFileSync(join(tmp, 'py-logits.npy')));
+    expect([b.rows, b.cols]).toEqual([a.rows, a.cols]);
     expect(relErr(b.data, a.data)).toBeLessThan(1e-4);
+
+    // A run's JSON names its weights: export --run finds them.
+    cli('export', '--to', 'pytorch', '--run', back, '--out', join(tmp, 'from-run'));
+    const again = readWeightsFile(readFileSync(join(tmp, 'from-run', 'weights.safetensors')), 'w');
+    for (const [name, p] of Object.entries(trained.params))
+      expect(Array.from(again.params[name].value)).toEqual(Array.from(p.value));
   }, 900_000);
 });
 
