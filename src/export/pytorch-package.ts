@@ -31,6 +31,8 @@ export interface ExportTrainSettings {
   evalParts: number;
   evalViews: number;
   stream: 'auto' | 'memory' | 'stream';
+  /** The shards the run loaded (null: all). */
+  shards: number[] | null;
 }
 
 export const DEFAULT_EXPORT_TRAIN: ExportTrainSettings = {
@@ -44,12 +46,14 @@ export const DEFAULT_EXPORT_TRAIN: ExportTrainSettings = {
   evalParts: 1,
   evalViews: 1,
   stream: 'auto',
+  shards: null,
 };
 
 export interface ExportRequest {
   checkpoint: Checkpoint;
   train?: Partial<ExportTrainSettings>;
-  /** The dataset's name, and its folder when known (train.py's default --data). */
+  /** The dataset's name, and its folder when known (train.py's default --data; a relative one is
+   * taken from the package's folder). */
   dataset?: { name: string | null; dir?: string | null };
   /** In words: what was exported, e.g. "w.rgnn (npm run cli -- export)". */
   source: string;

@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import data as D  # noqa: E402
 import evaluate as E  # noqa: E402
 import model as M  # noqa: E402
-from train import finite, load_export_config  # noqa: E402
+from train import default_data_dir, finite, load_export_config  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -25,7 +25,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def main(argv=None):
     cfg = load_export_config()
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--data", required=True, help="dataset folder (manifest.json + shards)")
+    data_dir = default_data_dir(cfg)
+    p.add_argument("--data", default=data_dir, required=not data_dir, help="dataset folder (manifest.json + shards)")
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"))
     p.add_argument("--out", required=True, help="the logits (.npy)")
     p.add_argument("--json", help="also write the train/valid/test metric here")

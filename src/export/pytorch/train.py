@@ -34,10 +34,21 @@ def load_export_config(path=None):
         return json.load(f)
 
 
+def default_data_dir(cfg):
+    """The export's dataset folder: a relative one (carried in the package) is under HERE."""
+    d = cfg.get("source", {}).get("dataDir")
+    return d if not d or os.path.isabs(d) else os.path.join(HERE, d)
+
+
+def shard_list(text):
+    return [int(s) for s in text.split(",")] if text else None
+
+
 def parse_args(cfg, argv=None):
     t = cfg.get("train", {})
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", default=cfg.get("source", {}).get("dataDir"), help="dataset folder (manifest.json + shards)")
+    p.add_argument("--data", default=default_data_dir(cfg), help="dataset folder (manifest.json + shards)")
+    p.add_argument("--shards", type=shard_list, default=t.get("shards"), help="shards to load, e.g. 0,2 (default all)")
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"), help="starting weights")
     p.add_argument("--epochs", type=int, default=t.get("epochs", 20))
     p.add_argument("--lr", type=float, default=t.get("lr", 0.005))
@@ -196,7 +207,7 @@ def main(argv=None):
     args = parse_args(cfg, argv)
     env = Distributed(args.device)
     torch.manual_seed(args.seed)
-    ds = D.load_dataset(args.data)
+    ds = D.load_dataset(args.data, args.shards)
     dims = D.dims_of(ds)
     if dims != {**dims, **cfg["dims"]}:
         raise SystemExit(f"{args.data}: the dataset's dimensions {dims} are not the model's {cfg['dims']}")
