@@ -3,12 +3,16 @@
 // the CLI (written to a folder) and the page (a .zip); each host hands over the template texts.
 import { isReversible } from '../models/config';
 import type { Checkpoint } from '../train/checkpoint';
+import type { TrainOptions } from '../train/options';
 import { ENGINE } from './engine-version';
 import { checkpointToSafetensors, exportDims } from './weights';
 
 /** The template files, in the order README.md lists them. */
 export const PYTORCH_TEMPLATES = [
   'model.py',
+  'layers.py',
+  'coupling.py',
+  'deq.py',
   'data.py',
   'evaluate.py',
   'train.py',
@@ -20,13 +24,10 @@ export const PYTORCH_TEMPLATES = [
 export type PytorchTemplates = Record<(typeof PYTORCH_TEMPLATES)[number], string>;
 
 /** The run's training settings train.py starts from (the CLI's train options). */
-export interface ExportTrainSettings {
-  epochs: number;
-  lr: number;
-  weightDecay: number;
-  clip: number;
-  seed: number;
-  evalEvery: number;
+export interface ExportTrainSettings extends Pick<
+  TrainOptions,
+  'epochs' | 'lr' | 'weightDecay' | 'clip' | 'seed' | 'evalEvery'
+> {
   parts: number;
   evalParts: number;
   evalViews: number;

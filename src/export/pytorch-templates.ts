@@ -1,6 +1,9 @@
 // The Python templates as the page's bundle carries them (Vite's ?raw imports). The CLI reads
 // the same files from disk (scripts/lib/pytorch-templates.ts).
 import model from './pytorch/model.py?raw';
+import layers from './pytorch/layers.py?raw';
+import coupling from './pytorch/coupling.py?raw';
+import deq from './pytorch/deq.py?raw';
 import data from './pytorch/data.py?raw';
 import evaluate from './pytorch/evaluate.py?raw';
 import train from './pytorch/train.py?raw';
@@ -11,6 +14,9 @@ import type { PytorchTemplates } from './pytorch-package';
 
 export const BUNDLED_TEMPLATES: PytorchTemplates = {
   'model.py': model,
+  'layers.py': layers,
+  'coupling.py': coupling,
+  'deq.py': deq,
   'data.py': data,
   'evaluate.py': evaluate,
   'train.py': train,

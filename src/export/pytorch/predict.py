@@ -42,7 +42,8 @@ def main(argv=None):
     np.save(a.out, logits.astype(np.float32))
     s = E.scores(ds, logits)
     metric = ds.manifest["metric"]
-    print(f"wrote {a.out} ({logits.shape[0]} x {logits.shape[1]}); {metric}: " + ", ".join(f"{k} {v:.4f}" for k, v in s.items()), file=sys.stderr)
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in s.items())
+    print(f"wrote {a.out} ({logits.shape[0]} x {logits.shape[1]}); {metric}: {shown}", file=sys.stderr)
     if a.json:
         with open(a.json, "w", encoding="utf-8") as f:
             json.dump(finite({"metric": metric, **s}), f, indent=2)

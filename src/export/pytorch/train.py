@@ -46,7 +46,9 @@ def shard_list(text):
 
 def parse_args(cfg, argv=None):
     t = cfg.get("train", {})
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--data", default=default_data_dir(cfg), help="dataset folder (manifest.json + shards)")
     p.add_argument("--shards", type=shard_list, default=t.get("shards"), help="shards to load, e.g. 0,2 (default all)")
     p.add_argument("--weights", default=os.path.join(HERE, "weights.safetensors"), help="starting weights")
@@ -202,11 +204,50 @@ def finite(v):
     return v
 
 
-def main(argv=None):
-    cfg = load_export_config()
-    args = parse_args(cfg, argv)
-    env = Distributed(args.device)
-    torch.manual_seed(args.seed)
+def best_of(epochs):
+    best = {"epoch": 0, "valid": None, "test": None}
+    for r in epochs:
+        v = r["valid"]
+        if v is not None and not math.isnan(v) and (best["valid"] is None or v > best["valid"]):
+            best = {"epoch": r["epoch"], "valid": v, "test": r["test"]}
+    return best
+
+
+def run_json(args, env, ds, plan, module, epochs, start):
+    """The run as `npm run cli -- train` writes it, plus the process count and the coupling."""
+    model_cfg = module.cfg
+    return {
+        "config": {
+            "data": args.data,
+            "dataset": ds.manifest["name"],
+            **model_cfg,
+            "epochs": args.epochs,
+            "lr": args.lr,
+            "weightDecay": args.weight_decay,
+            "clip": args.clip,
+            "seed": args.seed,
+            "evalEvery": args.eval_every,
+            "reconstructionEvery": 0,
+            "parts": args.parts,
+            "evalParts": args.eval_parts,
+            "evalViews": args.eval_views,
+            "streamed": plan.streamed,
+            "world": env.world,
+            "coupling": M.REV_IMPLEMENTATION if model_cfg["model"] in ("rev", "wtrev") else None,
+            "startEpoch": start,
+        },
+        "adapter": adapter_info(env),
+        "limits": {"maxBufferSize": None, "maxStorageBufferBindingSize": None},
+        "graph": {"nodes": ds.num_nodes, "edges": ds.num_edges},
+        "params": M.count_parameters(module),
+        "epochs": epochs,
+        "best": best_of(epochs),
+        **memory(env),
+    }
+
+
+def setup(cfg, args, env):
+    """The data, its plan, and the network with the starting weights (and its DDP wrapper)."""
     ds = D.load_dataset(args.data, args.shards)
     dims = D.dims_of(ds)
     if dims != {**dims, **cfg["dims"]}:
@@ -214,24 +255,35 @@ def main(argv=None):
     streamed = args.stream == "stream" or (args.stream == "auto" and ds.shard_bytes > D.STREAM_ABOVE_BYTES)
     plan = D.Plan(args.parts, args.eval_parts, args.eval_views, args.seed, streamed)
     plan.check(ds)
-    model_cfg = dict(cfg["model"], dropout=args.dropout)
-    module = M.build_model(model_cfg, cfg["dims"])
+    module = M.build_model(dict(cfg["model"], dropout=args.dropout), cfg["dims"])
     meta = M.load_weights(module, args.weights)
     module.to(env.device)
     net = module
     if env.world > 1:
-        net = torch.nn.parallel.DistributedDataParallel(module, device_ids=None if env.device == "cpu" else [env.device])
-    opt = torch.optim.Adam(module.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=args.weight_decay)
-    start = json.loads(meta.get("revgnn", "{}")).get("epoch", 0) if "revgnn" in meta else 0
+        devices = None if env.device == "cpu" else [env.device]
+        net = torch.nn.parallel.DistributedDataParallel(module, device_ids=devices)
+    return ds, plan, module, net, meta
+
+
+def main(argv=None):
+    cfg = load_export_config()
+    args = parse_args(cfg, argv)
+    env = Distributed(args.device)
+    torch.manual_seed(args.seed)
+    ds, plan, module, net, meta = setup(cfg, args, env)
+    # The engine's Adam: torch's semantics, L2 weight decay, clipping before the step.
+    opt = torch.optim.Adam(
+        module.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=args.weight_decay
+    )
+    start = json.loads(meta["revgnn"]).get("epoch", 0) if "revgnn" in meta else 0
     epochs, steps = [], 0
-    reduce = lambda t: env.sum(t)  # noqa: E731
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
         loss, taken, solves = train_epoch(net, module, opt, ds, plan, epoch, args, env)
         steps += taken
         record = {"epoch": epoch, "loss": loss, "train": None, "valid": None, "test": None}
         if epoch % args.eval_every == 0 or epoch == args.epochs:
-            logits = E.predict_by_parts(module, ds, plan, env.device, env.rank, env.world, reduce)
+            logits = E.predict_by_parts(module, ds, plan, env.device, env.rank, env.world, env.sum)
             record.update(E.scores(ds, logits))
         record["ms"] = (time.time() - t0) * 1000
         summary = solver_summary(solves)
@@ -239,41 +291,10 @@ def main(argv=None):
             record["solver"] = summary
         epochs.append(record)
         if env.rank == 0:
-            print(f"epoch {epoch}/{args.epochs} loss {loss:.4f} valid {record['valid']} test {record['test']}", file=sys.stderr)
-    best = {"epoch": 0, "valid": None, "test": None}
-    for r in epochs:
-        if r["valid"] is not None and r["valid"] == r["valid"] and (best["valid"] is None or r["valid"] > best["valid"]):
-            best = {"epoch": r["epoch"], "valid": r["valid"], "test": r["test"]}
+            shown = f"valid {record['valid']} test {record['test']}"
+            print(f"epoch {epoch}/{args.epochs} loss {loss:.4f} {shown}", file=sys.stderr)
     if env.rank == 0:
-        result = {
-            "config": {
-                "data": args.data,
-                "dataset": ds.manifest["name"],
-                **model_cfg,
-                "epochs": args.epochs,
-                "lr": args.lr,
-                "weightDecay": args.weight_decay,
-                "clip": args.clip,
-                "seed": args.seed,
-                "evalEvery": args.eval_every,
-                "reconstructionEvery": 0,
-                "parts": args.parts,
-                "evalParts": args.eval_parts,
-                "evalViews": args.eval_views,
-                "streamed": streamed,
-                "world": env.world,
-                "coupling": M.REV_IMPLEMENTATION if model_cfg["model"] in ("rev", "wtrev") else None,
-                "startEpoch": start,
-            },
-            "adapter": adapter_info(env),
-            "limits": {"maxBufferSize": None, "maxStorageBufferBindingSize": None},
-            "graph": {"nodes": ds.num_nodes, "edges": ds.num_edges},
-            "params": M.count_parameters(module),
-            "epochs": epochs,
-            "best": best,
-            **memory(env),
-        }
-        text = json.dumps(finite(result), indent=2) + "\n"
+        text = json.dumps(finite(run_json(args, env, ds, plan, module, epochs, start)), indent=2) + "\n"
         if args.out:
             with open(args.out, "w", encoding="utf-8") as f:
                 f.write(text)
@@ -281,7 +302,8 @@ def main(argv=None):
         else:
             sys.stdout.write(text)
         if args.save:
-            taken = module.steps if isinstance(module, M.DEQNetwork) else int(meta.get("steps", "0") or 0) + steps
+            before = int(meta.get("steps", "0") or 0)
+            taken = module.steps if isinstance(module, M.DEQNetwork) else before + steps
             save_weights(args.save, module, cfg, start + args.epochs, taken, ds.manifest["name"])
             print(f"wrote {args.save}", file=sys.stderr)
     del net, opt
