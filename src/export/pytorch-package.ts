@@ -14,6 +14,7 @@ export const PYTORCH_TEMPLATES = [
   'coupling.py',
   'deq.py',
   'data.py',
+  'partitions.py',
   'evaluate.py',
   'train.py',
   'predict.py',
@@ -75,7 +76,7 @@ function describeModel(c: Checkpoint): string {
   }[m.model as string];
   const groups = isReversible(m.model) ? `, ${m.groups} groups` : '';
   const tying = m.model === 'wtrev' ? `, tying ${m.tying}` : '';
-  return `${kind ?? m.model} ${op}, ${m.layers} layers × ${m.channels} channels${groups}${tying}, dropout ${m.dropout}`;
+  return `${kind ?? m.model} ${op}, ${m.layers} layer${m.layers === 1 ? '' : 's'} × ${m.channels} channels${groups}${tying}, dropout ${m.dropout}`;
 }
 
 function fill(template: string, values: Record<string, string>): string {

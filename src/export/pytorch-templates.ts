@@ -5,6 +5,7 @@ import layers from './pytorch/layers.py?raw';
 import coupling from './pytorch/coupling.py?raw';
 import deq from './pytorch/deq.py?raw';
 import data from './pytorch/data.py?raw';
+import partitions from './pytorch/partitions.py?raw';
 import evaluate from './pytorch/evaluate.py?raw';
 import train from './pytorch/train.py?raw';
 import predict from './pytorch/predict.py?raw';
@@ -18,6 +19,7 @@ export const BUNDLED_TEMPLATES: PytorchTemplates = {
   'coupling.py': coupling,
   'deq.py': deq,
   'data.py': data,
+  'partitions.py': partitions,
   'evaluate.py': evaluate,
   'train.py': train,
   'predict.py': predict,
