@@ -1,10 +1,11 @@
 // npm run bench:kernels -- [--out bench/results/kernels.json] [--rows 10000] [--channels 32,64,128]
-// Times the GEMM kernels (tiled vs naive, and the backward products) and a copy roofline in
-// headless Chromium on WebGPU, prints a table and writes the figures as JSON.
+//   [--host auto|chromium|node]
+// Times the GEMM kernels (tiled vs naive, and the backward products) and a copy roofline on
+// WebGPU (headless Chromium, or Node with Dawn), prints a table and writes the figures as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runHeadless } from './lib/headless.ts';
+import { devRunner, type HostChoice } from './lib/hosts.ts';
 import type {
   BenchKernelsArgs,
   GemmBenchRow,
@@ -28,12 +29,13 @@ function intList(value: string): number[] {
 
 const program = new Command()
   .name('bench:kernels')
-  .description('Benchmark the GEMM, SpMM and copy kernels in headless Chromium on WebGPU.')
+  .description('Benchmark the GEMM, SpMM and copy kernels on WebGPU.')
   .option('--out <path>', 'where to write the JSON results', 'bench/results/kernels.json')
   .option('--rows <n>', 'nodes (rows of the activations)', positiveInt, 10_000)
   .option('--channels <list>', 'comma-separated channel widths', intList, [32, 64, 128])
   .option('--target-ms <ms>', 'time spent on the repetitions of one measurement', positiveInt, 1000)
   .option('--timeout <s>', 'give up after this many seconds', positiveInt, 600)
+  .option('--host <host>', 'auto | chromium | node (see `npm run cli -- train --help`)', 'auto')
   .parse();
 
 const opts = program.opts<{
@@ -42,6 +44,7 @@ const opts = program.opts<{
   channels: number[];
   targetMs: number;
   timeout: number;
+  host: HostChoice;
 }>();
 
 const args: BenchKernelsArgs = {
@@ -51,7 +54,7 @@ const args: BenchKernelsArgs = {
 };
 
 try {
-  const result = await runHeadless<KernelBenchResult>('bench-kernels', args, {
+  const result = await devRunner.run<KernelBenchResult>(opts.host, 'bench-kernels', args, {
     timeoutMs: opts.timeout * 1000,
   });
   printReport(result);

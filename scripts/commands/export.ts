@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { diskTemplates } from '../lib/pytorch-templates.ts';
 import {
   pytorchPackage,
@@ -18,8 +18,9 @@ import { loadManifest } from '../../src/graph/load.ts';
 import { manifestShape } from '../../src/train/streamed-data.ts';
 import type { InitialWeightsArgs } from '../../src/headless/initial-weights.ts';
 import { fromBase64 } from '../../src/util/base64.ts';
+import { addHostOption, type HostCliOptions } from './options.ts';
 
-interface ExportCliOptions {
+interface ExportCliOptions extends HostCliOptions {
   to: 'pytorch';
   weights?: string;
   run?: string;
@@ -73,7 +74,11 @@ function dataDir(ref: string | undefined): string | null {
   }
 }
 
-async function fromRun(path: string, o: ExportCliOptions): Promise<ExportRequest> {
+async function fromRun(
+  path: string,
+  o: ExportCliOptions,
+  runner: EntryRunner,
+): Promise<ExportRequest> {
   const run = readRun(path);
   const cfg = run.config;
   const dir = o.data ? (dataDir(o.data) ?? resolve(o.data)) : dataDir(cfg.data);
@@ -96,7 +101,7 @@ async function fromRun(path: string, o: ExportCliOptions): Promise<ExportRequest
     seed: Number(cfg.seed ?? 0),
     datasetName: manifest.name,
   };
-  const bytes = fromBase64(await runHeadless<string>('initial-weights', args, {}));
+  const bytes = fromBase64(await runner.run<string>(o.host, 'initial-weights', args, {}));
   return {
     checkpoint: readWeightsFile(bytes, 'initial weights'),
     train,
@@ -121,8 +126,8 @@ function fromWeights(path: string, o: ExportCliOptions): ExportRequest {
   };
 }
 
-export function registerExport(program: Command): void {
-  program
+export function registerExport(program: Command, runner: EntryRunner): void {
+  const cmd = program
     .command('export')
     .description("Export a run's network, weights and trainer as a Python (PyTorch) package")
     .addOption(
@@ -138,18 +143,18 @@ export function registerExport(program: Command): void {
       '--data <dir>',
       "the dataset folder train.py and predict.py default to (default: the run's)",
     )
-    .option('--force', 'write into a folder that is not empty')
-    .action(async (o: ExportCliOptions) => {
-      if (!o.weights === !o.run)
-        throw new Error('Give exactly one of --weights FILE or --run RUN.json.');
-      const req = o.weights ? fromWeights(o.weights, o) : await fromRun(o.run!, o);
-      const problems = exportProblems(req.checkpoint.model, req.checkpoint.params);
-      if (problems.length) throw new Error(problems.join(' '));
-      if (existsSync(o.out) && readdirSync(o.out).length && !o.force)
-        throw new Error(`${o.out} exists and is not empty: choose another --out, or pass --force.`);
-      const files = pytorchPackage(req, diskTemplates());
-      mkdirSync(o.out, { recursive: true });
-      for (const [name, body] of Object.entries(files)) writeFileSync(join(o.out, name), body);
-      console.log(`wrote ${o.out}: ${Object.keys(files).join(', ')}`);
-    });
+    .option('--force', 'write into a folder that is not empty');
+  addHostOption(cmd, runner).action(async (o: ExportCliOptions) => {
+    if (!o.weights === !o.run)
+      throw new Error('Give exactly one of --weights FILE or --run RUN.json.');
+    const req = o.weights ? fromWeights(o.weights, o) : await fromRun(o.run!, o, runner);
+    const problems = exportProblems(req.checkpoint.model, req.checkpoint.params);
+    if (problems.length) throw new Error(problems.join(' '));
+    if (existsSync(o.out) && readdirSync(o.out).length && !o.force)
+      throw new Error(`${o.out} exists and is not empty: choose another --out, or pass --force.`);
+    const files = pytorchPackage(req, diskTemplates());
+    mkdirSync(o.out, { recursive: true });
+    for (const [name, body] of Object.entries(files)) writeFileSync(join(o.out, name), body);
+    console.log(`wrote ${o.out}: ${Object.keys(files).join(', ')}`);
+  });
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
 import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -125,4 +126,21 @@ export function modelConfig(
 
 export function budgetBytes(mb: number | undefined): number | null {
   return mb === undefined ? null : Math.round(mb * 1024 * 1024);
+}
+
+/** `--host`: where the engine runs (the runner says which hosts this build has). */
+export function addHostOption(cmd: Command, runner: EntryRunner): Command {
+  return cmd.addOption(
+    new Option(
+      '--host <host>',
+      'chromium: headless Chromium; node: this process on Dawn (no browser); ' +
+        'auto: node where Dawn finds a hardware GPU, else chromium',
+    )
+      .choices([...runner.choices])
+      .default(runner.defaultHost),
+  );
+}
+
+export interface HostCliOptions {
+  host: HostChoice;
 }

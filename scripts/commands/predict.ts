@@ -4,14 +4,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { encodeNpy } from '../../src/export/npy.ts';
 import type { PredictArgs } from '../../src/headless/predict.ts';
 import { floatsFromBase64, toBase64 } from '../../src/util/base64.ts';
-import { dataRef, wholeNumber } from './options.ts';
+import { addHostOption, dataRef, type HostCliOptions, wholeNumber } from './options.ts';
 import { writeJson } from './train.ts';
 
-interface PredictCliOptions {
+interface PredictCliOptions extends HostCliOptions {
   weights: string;
   data: string;
   out: string;
@@ -29,8 +29,8 @@ interface PredictResult {
   scores: { train: number; valid: number; test: number };
 }
 
-export function registerPredict(program: Command): void {
-  program
+export function registerPredict(program: Command, runner: EntryRunner): void {
+  const cmd = program
     .command('predict')
     .description("The engine's logits for a weights file on a dataset, as a .npy (N × outputs)")
     .requiredOption('--weights <file>', '.rgnn (train --save-weights, the page) or .safetensors')
@@ -43,22 +43,24 @@ export function registerPredict(program: Command): void {
       new Option('--stream <mode>', 'read the dataset part by part from its shards')
         .choices(['auto', 'memory', 'stream'])
         .default('auto'),
-    )
-    .action(async (o: PredictCliOptions) => {
-      const data = dataRef(o.data);
-      const args: PredictArgs = {
-        data: data.ref,
-        weights: { file: basename(o.weights), base64: toBase64(readFileSync(o.weights)) },
-        evalParts: o.evalParts,
-        evalViews: o.evalViews,
-        stream: o.stream,
-      };
-      const r = await runHeadless<PredictResult>('predict', args, { allowFolders: data.allow });
-      writeFileSync(o.out, encodeNpy(floatsFromBase64(r.logits), r.rows, r.cols));
-      const s = r.scores;
-      console.error(
-        `wrote ${o.out} (${r.rows} × ${r.cols}); ${r.metric}: train ${s.train.toFixed(4)}, valid ${s.valid.toFixed(4)}, test ${s.test.toFixed(4)}`,
-      );
-      if (o.json) writeJson(o.json, { metric: r.metric, ...s });
+    );
+  addHostOption(cmd, runner).action(async (o: PredictCliOptions) => {
+    const data = dataRef(o.data);
+    const args: PredictArgs = {
+      data: data.ref,
+      weights: { file: basename(o.weights), base64: toBase64(readFileSync(o.weights)) },
+      evalParts: o.evalParts,
+      evalViews: o.evalViews,
+      stream: o.stream,
+    };
+    const r = await runner.run<PredictResult>(o.host, 'predict', args, {
+      allowFolders: data.allow,
     });
+    writeFileSync(o.out, encodeNpy(floatsFromBase64(r.logits), r.rows, r.cols));
+    const s = r.scores;
+    console.error(
+      `wrote ${o.out} (${r.rows} × ${r.cols}); ${r.metric}: train ${s.train.toFixed(4)}, valid ${s.valid.toFixed(4)}, test ${s.test.toFixed(4)}`,
+    );
+    if (o.json) writeJson(o.json, { metric: r.metric, ...s });
+  });
 }

@@ -4,14 +4,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
 import { DEFAULT_TRAIN } from '../../src/train/options.ts';
 import { readWeightsFile } from '../../src/export/weights.ts';
 import { fromBase64, toBase64 } from '../../src/util/base64.ts';
 import {
+  addHostOption,
   addModelOptions,
+  type HostCliOptions,
   budgetBytes,
   dataRef,
   modelConfig,
@@ -21,7 +23,7 @@ import {
   wholeNumber,
 } from './options.ts';
 
-interface TrainCliOptions extends ModelCliOptions {
+interface TrainCliOptions extends ModelCliOptions, HostCliOptions {
   model: ModelConfig['model'];
   layers: number;
   epochs: number;
@@ -68,11 +70,11 @@ function withFileDefaults(model: ModelConfig, file: string, cmd: Command): Model
   return out as unknown as ModelConfig;
 }
 
-export function registerTrain(program: Command): void {
+export function registerTrain(program: Command, runner: EntryRunner): void {
   const cmd = program
     .command('train')
     .description('Train a model headless and write its curve as JSON');
-  addModelOptions(cmd)
+  addHostOption(addModelOptions(cmd), runner)
     .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq', modelKind, 'rev')
     .option('--layers <L>', "depth (deq: the solvers' iteration cap)", wholeNumber(1), 8)
     .option('--epochs <E>', 'epochs', wholeNumber(1), 20)
@@ -149,10 +151,10 @@ export function registerTrain(program: Command): void {
           reconstructionEvery: o.reconstructionEvery,
         },
       };
-      const result = await runHeadless<{
+      const result = await runner.run<{
         best: { epoch: number; valid: number; test: number };
         weights?: string;
-      }>('train', args, { allowFolders: data.allow });
+      }>(o.host, 'train', args, { allowFolders: data.allow });
       if (o.saveWeights) {
         mkdirSync(dirname(resolve(o.saveWeights)), { recursive: true });
         writeFileSync(o.saveWeights, fromBase64(result.weights!));

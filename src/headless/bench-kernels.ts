@@ -9,7 +9,7 @@ import { copyFlat4 } from '../kernels/copy';
 import { releaseCsr, uploadCsr } from '../kernels/csr-gpu';
 import { spmm } from '../kernels/spmm';
 import { randomCsr } from '../reference/sparse';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchKernelsArgs {
   /** Nodes (rows of the activations); default 10 000. */

@@ -14,7 +14,7 @@ import { taskLoss } from '../train/task-loss';
 import { Trainer } from '../train/trainer';
 import { floatsToBase64, toBase64 } from '../util/base64';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface InspectCase {
   data: string;

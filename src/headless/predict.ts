@@ -12,7 +12,7 @@ import { openTrainData, type StreamMode } from '../train/open-data';
 import { ResidentBatch } from '../train/resident-batch';
 import { floatsToBase64, fromBase64 } from '../util/base64';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface PredictArgs {
   data: string;

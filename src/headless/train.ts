@@ -10,7 +10,7 @@ import { openTrainData, type StreamMode } from '../train/open-data';
 import { fromBase64, toBase64 } from '../util/base64';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface TrainArgs {
   data: string;
