@@ -19,6 +19,8 @@ export interface PageRun {
   epochs: number;
   lr: number;
   parts: number;
+  evalParts: number;
+  evalViews: number;
   seed: number;
 }
 
@@ -54,6 +56,8 @@ export async function pytorchExport(
         epochs: run.epochs,
         lr: run.lr,
         parts: run.parts,
+        evalParts: run.evalParts,
+        evalViews: run.evalViews,
         seed: run.seed,
         shards: run.shards,
       },
