@@ -65,6 +65,15 @@ test('a configuration in the address survives a reload, and so does the run hist
   expect(exported.train).toMatchObject({ lr: 0.02, seed: 11, shards: [0, 1, 2] });
   expect(exported.source.dataDir).toBe('data/long-range');
   expect(Object.keys(zip)).toContain(`${folder}/data/long-range/manifest.json`);
+  // Weights from PyTorch come back the same way: the package's safetensors loads in the page.
+  await page.getByTestId('weights-file').setInputFiles({
+    name: 'weights.safetensors',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(zip[`${folder}/weights.safetensors`]),
+  });
+  await expect(page.getByTestId('weights-loaded')).toContainText(
+    'weights.safetensors: rev 4 × 8, after epoch 1 on long-range',
+  );
 
   await page.reload();
   await expect(page.getByTestId('adapter-line')).toBeVisible({ timeout: 60_000 });
