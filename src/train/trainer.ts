@@ -10,7 +10,7 @@ import type { ModelConfig } from '../models/config';
 import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
 import type { Batch } from './batch';
-import type { Checkpoint } from './checkpoint';
+import { stepsTaken, type Checkpoint } from './checkpoint';
 import { evaluateByParts, type EvaluateHooks, type Scores } from './evaluate';
 import { checkPartsFit } from './memory-plan';
 import { ResidentBatch } from './resident-batch';
@@ -265,11 +265,24 @@ export class Trainer {
 
   restore(c: Checkpoint): void {
     this.network.store.fromHost(c.params);
+    this.network.setStepsTaken?.(stepsTaken(c));
     this.adam.step = c.adamStep;
     this.epoch = c.epoch;
     const history = c.extra?.history;
     if (Array.isArray(history))
       this.history.splice(0, this.history.length, ...(history as EpochRecord[]));
+  }
+
+  /**
+   * Starts from another run's weights (an .rgnn or a safetensors from the PyTorch export): values
+   * only, with a fresh optimizer and epochs counted from 1.
+   */
+  initFrom(c: Checkpoint): void {
+    const values = Object.fromEntries(
+      Object.entries(c.params).map(([name, p]) => [name, { ...p, m: undefined, v: undefined }]),
+    );
+    this.network.store.fromHost(values);
+    this.network.setStepsTaken?.(stepsTaken(c));
   }
 
   release(): void {

@@ -176,8 +176,11 @@ export interface EngineApi {
   sweep(spec: SweepSpec, listener: SweepListener): Promise<SweepRow[]>;
   /** The latest run's weights and optimizer state as a checkpoint file (null: none yet). */
   exportWeights(): Promise<Uint8Array | null>;
-  /** Reads a checkpoint file; the next run with fromLoadedWeights continues from it. */
-  loadWeights(bytes: Uint8Array): Promise<WeightsInfo>;
+  /**
+   * Reads a weights file — the engine's .rgnn or a safetensors from the PyTorch export — named
+   * `file` in messages; the next run with fromLoadedWeights continues from it.
+   */
+  loadWeights(bytes: Uint8Array, file?: string): Promise<WeightsInfo>;
   clearLoadedWeights(): void;
   /** Test hook: destroys the device as a driver reset would. */
   loseDevice(): void;
