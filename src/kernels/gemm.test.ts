@@ -3,7 +3,7 @@
 // any tile, reductions longer than one tile step), strided views, and accumulate and bias on and
 // off. Tolerances are explained in src/testing/gemm-placed.ts. Column sums, empty shapes and
 // argument checks: gemm-edges.test.ts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { GpuRuntime } from '../gpu/runtime';
 import { chooseSplits, columnSum, matmul, matmulNaive, matmulTransA, matmulTransB } from './gemm';
 import {
@@ -24,18 +24,14 @@ import {
   TOL,
   TOL_LONG,
 } from '../testing/gemm-placed';
-import { variantNames } from './variants';
+import { forEachVariant } from '../testing/variants';
 
-for (const variant of variantNames('gemm')) {
-  describe(`gemm=${variant}, gemm-dw=${variant}`, () => {
+forEachVariant(
+  'gemm',
+  (variant) => {
     let rt: GpuRuntime;
-    const restore: (() => void)[] = [];
     beforeAll(async () => {
       rt = await sharedRuntime();
-      restore.push(rt.variants.pin('gemm', variant), rt.variants.pin('gemm-dw', variant));
-    });
-    afterAll(() => {
-      for (const r of restore.splice(0)) r();
     });
 
     it('dispatches its own pipeline', async () => {
@@ -205,5 +201,6 @@ for (const variant of variantNames('gemm')) {
         await expectNoGpuErrors(rt);
       });
     });
-  });
-}
+  },
+  ['gemm-dw'],
+);
