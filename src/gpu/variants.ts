@@ -32,9 +32,15 @@ export interface KernelVariantOptions {
   cache?: VariantCache;
   /** Families pinned to one variant: never timed. */
   forced?: ForcedVariants;
-  /** false: no timing; families not forced keep their portable default. Default true. */
-  autotune?: boolean;
+  /**
+   * When the autotuner times candidates: 'hardware' (default) on a real GPU only — on a software
+   * adapter the portable kernels are known to win and compiling the others costs seconds of CPU;
+   * 'always' on any adapter; 'never': families not forced keep their portable variant.
+   */
+  autotune?: AutotunePolicy;
 }
+
+export type AutotunePolicy = 'hardware' | 'always' | 'never';
 
 export type ChoiceSource = 'default' | 'forced' | 'tuned' | 'cached' | 'only';
 
@@ -43,6 +49,8 @@ export interface VariantChoice {
   source: ChoiceSource;
   /** The timings behind a tuned or cached choice, by variant (ms per call). */
   timings?: Record<string, number>;
+  /** Why a family was not timed, or a candidate left out, in words. */
+  note?: string;
 }
 
 /** A cache that lives as long as the page (or worker, or Node process) does. */
@@ -78,14 +86,14 @@ export function hostKernelOptions(): KernelVariantOptions {
 export class VariantTable {
   readonly cache: VariantCache;
   readonly forced: ForcedVariants;
-  readonly autotune: boolean;
+  readonly autotune: AutotunePolicy;
   private readonly chosen = new Map<string, VariantChoice>();
   private readonly listeners = new Set<() => void>();
 
   constructor(opts: KernelVariantOptions = {}) {
     this.cache = opts.cache ?? pageCache;
     this.forced = { ...(opts.forced ?? {}) };
-    this.autotune = opts.autotune ?? true;
+    this.autotune = opts.autotune ?? 'hardware';
     for (const [family, variant] of Object.entries(this.forced)) {
       this.chosen.set(family, { variant, source: 'forced' });
     }

@@ -9,6 +9,7 @@ import { DatasetError } from './errors';
 import { MANIFEST_FILE, type DatasetManifest } from './format';
 import type { DatasetSource } from './load';
 import type { DatasetSink } from './convert/write';
+import { done, req } from '../util/idb';
 
 const DB_NAME = 'revgnn-datasets';
 const DB_VERSION = 1;
@@ -26,21 +27,6 @@ export interface StoredDataset {
   metric: DatasetManifest['metric'];
   shards: number;
   source: string;
-}
-
-function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
 }
 
 let dbPromise: Promise<IDBDatabase> | null = null;

@@ -4,7 +4,7 @@
 // tiles, subgroups), so each wrapper asks `variantOf` which one to dispatch; the autotuner
 // (./autotune.ts) fills the runtime's table by timing them on the adapter.
 import type { GpuRuntime } from '../gpu/runtime';
-import type { ForcedVariants } from '../gpu/variants';
+import type { AutotunePolicy, ForcedVariants } from '../gpu/variants';
 
 export interface VariantSpec {
   name: string;
@@ -129,23 +129,39 @@ export function variantOf<F extends Family>(rt: GpuRuntime, family: F): VariantN
   return v as VariantName<F>;
 }
 
+export interface KernelChoice {
+  forced: ForcedVariants;
+  /** Set by the `tune` keyword: time candidates even on a software adapter. */
+  autotune?: AutotunePolicy;
+}
+
 /**
- * Parses `gemm=tiled,spmm=rowblock` (the CLI's `--kernels`, the page's `?kernels=`). `auto` or an
- * empty text forces nothing; `default` pins every family to its portable variant (no timing).
- * Throws a message naming the part not understood and what is allowed.
+ * Parses the CLI's `--kernels` and the page's `?kernels=`: a comma list of `family=variant`
+ * (e.g. `gemm=tiled,spmm=rowblock`; the other families are tuned) and keywords — `auto` (the
+ * default: tune on a hardware adapter), `tune` (tune even on a software adapter), `default` (every
+ * family not named pinned to its portable variant: nothing is timed). Throws a message naming
+ * the part not understood and what is allowed.
  */
-export function parseKernelChoice(text: string): ForcedVariants {
-  const t = text.trim();
-  if (t === '' || t === 'auto') return {};
-  if (t === 'default') {
-    return Object.fromEntries(FAMILY_NAMES.map((f) => [f, FAMILIES[f].fallback]));
-  }
-  const out: Record<string, string> = {};
-  for (const part of t.split(',')) {
-    const m = /^\s*([\w-]+)\s*=\s*([\w-]+)\s*$/.exec(part);
+export function parseKernelChoice(text: string): KernelChoice {
+  const forced: Record<string, string> = {};
+  let autotune: AutotunePolicy | undefined;
+  let portable = false;
+  for (const raw of text.split(',')) {
+    const part = raw.trim();
+    if (part === '' || part === 'auto') continue;
+    if (part === 'tune') {
+      autotune = 'always';
+      continue;
+    }
+    if (part === 'default') {
+      portable = true;
+      continue;
+    }
+    const m = /^([\w-]+)\s*=\s*([\w-]+)$/.exec(part);
     if (!m) {
       throw new Error(
-        `Kernel choice "${part}" is not family=variant (e.g. gemm=tiled,spmm=rowblock).`,
+        `Kernel choice "${part}" is neither family=variant (e.g. gemm=tiled) nor one of ` +
+          'auto, tune, default.',
       );
     }
     const [, family, variant] = m;
@@ -160,12 +176,13 @@ export function parseKernelChoice(text: string): ForcedVariants {
         `Kernel choice "${part}": ${family} has no variant "${variant}"; it has ${names.join(', ')}.`,
       );
     }
-    out[family] = variant;
+    forced[family] = variant;
   }
-  return out;
+  if (portable) for (const f of FAMILY_NAMES) forced[f] ??= FAMILIES[f].fallback;
+  return autotune ? { forced, autotune } : { forced };
 }
 
-/** The inverse of parseKernelChoice (stable family order). */
+/** `family=variant` pairs in a stable order (the inverse of parseKernelChoice's pairs). */
 export function formatKernelChoice(forced: ForcedVariants): string {
   return FAMILY_NAMES.filter((f) => forced[f])
     .map((f) => `${f}=${forced[f]}`)

@@ -17,6 +17,7 @@ import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
 import type { TrainOptions } from './options';
+import { tuneKernelsFor } from './tune-kernels';
 
 export { DEFAULT_TRAIN, type TrainOptions } from './options';
 export type { TrainData } from './train-data';
@@ -219,6 +220,7 @@ export class Trainer {
   }
 
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+    await tuneKernelsFor(this.rt, this.data, this.model);
     this.rt.allocator.resetPeaks();
     let stoppedEarly = false;
     while (this.epoch < this.opts.epochs) {
