@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import { runHeadless } from './lib/headless.ts';
 import { renderResults, replaceSection, targetChecks } from './lib/bench-report.ts';
 import { runConvert } from './commands/convert.ts';
-import { list, modelKind } from './commands/options.ts';
+import { kernelChoice, KERNELS_HELP, list, modelKind } from './commands/options.ts';
 import type { BenchArgs, BenchResult, BenchSection } from '../src/headless/bench.ts';
 import { runScale } from './lib/bench-scale.ts';
 
@@ -44,6 +44,7 @@ const program = new Command()
   .option('--scale', 'only the paper-scale section: proteins- and arxiv-sized graphs, by parts')
   .option('--scale-factor <F>', 'nodes and edges of the generated graphs × F', Number, 1)
   .option('--budget-gb <G>', 'scale: simulated GPU memory in GiB', Number, 8)
+  .option('--kernels <choice>', KERNELS_HELP, kernelChoice)
   .parse();
 const o = program.opts<{
   scale?: boolean;
@@ -53,6 +54,7 @@ const o = program.opts<{
   models: BenchArgs['models'];
   sections?: BenchSection[];
   readme: boolean;
+  kernels?: string;
 }>();
 
 if (o.scale) {
@@ -81,6 +83,7 @@ try {
   const t0 = Date.now();
   const result = await runHeadless<BenchResult>('bench', args, {
     allowFolders: citeseer ? [citeseer] : [],
+    kernels: o.kernels,
   });
   const slug = `${result.adapter.vendor}-${result.adapter.architecture}`.replace(/[^\w.-]+/g, '_');
   const file = join(

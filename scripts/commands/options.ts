@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
 import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
+import { parseKernelChoice } from '../../src/kernels/variants.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -36,6 +37,21 @@ export function modelKind(v: string): ModelConfig['model'] {
   return v as ModelConfig['model'];
 }
 
+/** Checks --kernels on the Node side (a typo fails before a browser starts); keeps the text. */
+export function kernelChoice(v: string): string {
+  try {
+    parseKernelChoice(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+  return v;
+}
+
+export const KERNELS_HELP =
+  'kernel variants: family=variant pairs (e.g. gemm=tiled,spmm=rowblock; the rest are timed ' +
+  'on the GPU at first use and cached), "tune" to time them on a software adapter too, ' +
+  '"default" for the portable ones';
+
 /** Options every command that builds a model takes. */
 export function addModelOptions(cmd: Command): Command {
   return cmd
@@ -68,7 +84,8 @@ export function addModelOptions(cmd: Command): Command {
       wholeNumber(0),
     )
     .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
-    .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
+    .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0))
+    .option('--kernels <choice>', KERNELS_HELP, kernelChoice);
 }
 
 export interface DataRef {
@@ -99,6 +116,7 @@ export interface ModelCliOptions {
   tying: ModelConfig['tying'];
   seed: number;
   budgetMb?: number;
+  kernels?: string;
   tol?: number;
   warmupSteps?: number;
 }

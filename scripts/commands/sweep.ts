@@ -48,6 +48,7 @@ export function registerSweep(program: Command): void {
       };
       const { rows } = await runHeadless<{ rows: StepMeasurement[] }>('sweep', args, {
         allowFolders: data.allow,
+        kernels: o.kernels,
       });
       writeJson(o.out, rows);
       for (const r of rows) {

@@ -106,9 +106,7 @@ export function registerTrain(program: Command): void {
       const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>(
         'train',
         args,
-        {
-          allowFolders: data.allow,
-        },
+        { allowFolders: data.allow, kernels: o.kernels },
       );
       writeJson(o.out, result);
       const b = result.best;

@@ -5,6 +5,7 @@
 import { runBench, type BenchArgs } from './bench';
 import { runBenchScale, type BenchScaleArgs } from './bench-scale';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
+import { configureKernels } from './kernel-host';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
 
@@ -19,8 +20,14 @@ export type ProgressFn = (p: HeadlessProgress) => void;
 /** An entry point as written here: arguments from Node, and a progress callback. */
 export type HeadlessEntry = (args: unknown, progress: ProgressFn) => Promise<unknown>;
 
-/** What the Node side sees on window.revgnnHeadless: name → async function(args). */
-export type HeadlessRegistry = Record<string, (args: unknown) => Promise<unknown>>;
+/**
+ * What the Node side sees on window.revgnnHeadless: name → async function(args, kernels), where
+ * kernels is the `--kernels` text (src/kernels/variants.ts) for the runtimes the entry creates.
+ */
+export type HeadlessRegistry = Record<
+  string,
+  (args: unknown, kernels?: string | null) => Promise<unknown>
+>;
 
 declare global {
   interface Window {
@@ -59,6 +66,9 @@ function throttledProgress(): ProgressFn {
 window.revgnnHeadless = Object.fromEntries(
   Object.entries(ENTRIES).map(([name, entry]) => [
     name,
-    (args: unknown) => entry(args, throttledProgress()),
+    (args: unknown, kernels?: string | null) => {
+      configureKernels(kernels);
+      return entry(args, throttledProgress());
+    },
   ]),
 );
