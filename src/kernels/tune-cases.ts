@@ -26,6 +26,8 @@ export interface TuneCase {
   run(): void;
   /** What run() writes, compared across candidates. */
   outputs: Tensor[];
+  /** Adjacency entries of the generated graph (spmm). */
+  nnz?: number;
   release(): void;
 }
 
@@ -82,6 +84,7 @@ export function tuneCase(rt: GpuRuntime, family: Family, w: Workload): TuneCase 
       return {
         run: () => spmm(rt, a, x, y),
         outputs: [y],
+        nnz: a.nnz,
         release: () => {
           rt.release(x, y);
           releaseCsr(rt, a);
