@@ -234,6 +234,12 @@ export class GpuRuntime {
     return this.features.has('timestamp-query');
   }
 
+  /** Frees what timing set up (query set, resolve buffer): a runtime that timed ends as one that did not. */
+  releaseTimer(): void {
+    this.timer?.destroy();
+    this.timer = null;
+  }
+
   /** Times the GPU work `fn` records: timestamp queries where available, else wall time. */
   async timed<T>(fn: () => T | Promise<T>): Promise<TimedResult<T>> {
     await this.sync();

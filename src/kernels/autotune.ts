@@ -59,8 +59,11 @@ export async function autotuneKernels(rt: GpuRuntime, workload: Workload): Promi
     out[family] = await chooseFamily(rt, family, w, () => (timed = true));
     rt.variants.set(family, out[family]);
   }
-  // The trials' buffers are pooled sizes the run will not ask for.
-  if (timed) rt.allocator.trim();
+  // The trials' buffers are pooled sizes the run will not ask for; nothing of them stays.
+  if (timed) {
+    rt.releaseTimer();
+    rt.allocator.trim();
+  }
   return out;
 }
 
