@@ -17,6 +17,7 @@ import { expectClose, expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fi
 import {
   clone,
   expectPlaced,
+  expectProduct,
   FLOOR,
   LAYOUTS,
   place,
@@ -84,20 +85,18 @@ forEachVariant(
 
     describe('matmulTransB (dx (+)= dy·wᵀ)', () => {
       for (const [n, k, m] of SHAPES) {
-        it(`dy ${n}×${m}, w ${k}×${m}, all layouts, accumulate on/off`, async () => {
-          for (const [, layout] of LAYOUTS) {
-            for (const accumulate of [false, true]) {
-              const dy = place(rt, n, m, layout);
-              const w = place(rt, k, m, layout);
-              const dx = place(rt, n, k, layout);
-              matmulTransB(rt, dy.view, w.view, dx.view, { accumulate });
-              const want = refMatmulTransB(dy.ref, w.ref, clone(dx.ref), { accumulate });
-              await expectPlaced(rt, dx, want, TOL);
-              rt.release(dy.parent, w.parent, dx.parent);
-            }
-          }
-          await expectNoGpuErrors(rt);
-        });
+        it(`dy ${n}×${m}, w ${k}×${m}, all layouts, accumulate on/off`, () =>
+          expectProduct(
+            rt,
+            [
+              [n, m],
+              [k, m],
+              [n, k],
+            ],
+            (dy, w, dx, accumulate) => matmulTransB(rt, dy, w, dx, { accumulate }),
+            (dy, w, dx, accumulate) => refMatmulTransB(dy, w, dx, { accumulate }),
+            TOL,
+          ));
       }
     });
 
@@ -106,17 +105,17 @@ forEachVariant(
       const TRANS_A: [number, number, number][] = [...SHAPES, [300, 13, 11], [257, 8, 12]];
       for (const [n, k, m] of TRANS_A) {
         it(`x ${n}×${k}, dy ${n}×${m}, all layouts, accumulate on/off`, async () => {
-          for (const [, layout] of LAYOUTS) {
-            for (const accumulate of [false, true]) {
-              const x = place(rt, n, k, layout);
-              const dy = place(rt, n, m, layout);
-              const dw = place(rt, k, m, layout);
-              matmulTransA(rt, x.view, dy.view, dw.view, { accumulate });
-              const want = refMatmulTransA(x.ref, dy.ref, clone(dw.ref), { accumulate });
-              await expectPlaced(rt, dw, want, n > 100 ? TOL_LONG : TOL);
-              rt.release(x.parent, dy.parent, dw.parent);
-            }
-          }
+          await expectProduct(
+            rt,
+            [
+              [n, k],
+              [n, m],
+              [k, m],
+            ],
+            (x, dy, dw, accumulate) => matmulTransA(rt, x, dy, dw, { accumulate }),
+            (x, dy, dw, accumulate) => refMatmulTransA(x, dy, dw, { accumulate }),
+            n > 100 ? TOL_LONG : TOL,
+          );
           expect(
             rt.allocator.inUseBuffers().filter((b) => b.tag === 'workspace' && !b.persistent),
           ).toEqual([]);

@@ -1,6 +1,7 @@
 // Reductions against float64, once per variant (tree, subgroup). Tolerance: |gpu − ref| ≤
-// 1e-6·Σ|terms| + 1e-30 — a float32 sum of n terms in this fixed order carries at most ~(n/(G·256) + log₂(G·256))·2⁻²⁴ of Σ|terms|, far
-// under 1e-6 for these sizes; the test also asks for bit-identical results across repeated runs.
+// 1e-6·Σ|terms| + 1e-30 — a float32 sum of n terms in this fixed order carries at most
+// ~(n/(G·256) + log₂(G·256))·2⁻²⁴ of Σ|terms|, far under 1e-6 for these sizes; the test also asks
+// for bit-identical results across repeated runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';

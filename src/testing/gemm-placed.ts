@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { refMatrix, type RefMatrix } from '../reference/gemm';
-import { expectClose, randomArray } from './gpu-fixture';
+import { expectClose, expectNoGpuErrors, randomArray } from './gpu-fixture';
 
 export const TOL = 2e-5;
 export const TOL_LONG = 1e-4;
@@ -88,3 +88,28 @@ export const LAYOUTS: [string, Layout][] = [
   ['slice +3/+2', { left: 3, right: 2 }],
   ['slice +4/+4', { left: 4, right: 4 }],
 ];
+
+type Dims = [number, number];
+
+/**
+ * Places a, b and out (each rows × cols as given) in every layout, runs the product with
+ * accumulate off and on, and checks out against the reference (given a copy of out's initial
+ * contents), and that nothing spilled outside it.
+ */
+export async function expectProduct(
+  rt: GpuRuntime,
+  dims: [Dims, Dims, Dims],
+  run: (a: Tensor, b: Tensor, out: Tensor, accumulate: boolean) => void,
+  ref: (a: RefMatrix, b: RefMatrix, out: RefMatrix, accumulate: boolean) => RefMatrix,
+  tol: number,
+): Promise<void> {
+  for (const [, layout] of LAYOUTS) {
+    for (const accumulate of [false, true]) {
+      const [a, b, out] = dims.map(([r, c]) => place(rt, r, c, layout));
+      run(a.view, b.view, out.view, accumulate);
+      await expectPlaced(rt, out, ref(a.ref, b.ref, clone(out.ref), accumulate), tol);
+      rt.release(a.parent, b.parent, out.parent);
+    }
+  }
+  await expectNoGpuErrors(rt);
+}
