@@ -12,6 +12,9 @@ test('rev with 64 layers trains 3 epochs on the citation dataset', async ({ page
   await fill(page, 'channels-input', 16);
   await fill(page, 'epochs-input', 3);
   await fill(page, 'parts-input', 4);
+  // Evaluation by parts too, predictions averaged over two partitions.
+  await fill(page, 'eval-parts-input', 3);
+  await fill(page, 'eval-views-input', 2);
   await fill(page, 'lr-input', 0.02);
   await expect(page.getByTestId('config-problems')).toHaveCount(0);
 

@@ -1,11 +1,12 @@
 // npm run bench:kernels -- [--out bench/results/kernels.json] [--rows 10000] [--channels 64,128,256]
+//   [--host auto|chromium|node]
 // Times every variant of every kernel family the adapter runs (GEMMs against a naive GEMM, the
-// memory-bound kernels against a copy roofline) in headless Chromium on WebGPU, prints the tables
-// and writes the figures as JSON.
+// memory-bound kernels against a copy roofline) on WebGPU (headless Chromium, or Node with Dawn),
+// prints the tables and writes the figures as JSON.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runHeadless } from './lib/headless.ts';
+import { devRunner, type HostChoice } from './lib/hosts.ts';
 import type { BenchKernelsArgs, KernelBenchResult } from '../src/headless/bench-kernels.ts';
 import type { VariantThroughput } from '../src/kernels/bench-variants.ts';
 
@@ -27,13 +28,14 @@ function intList(value: string): number[] {
 const program = new Command()
   .name('bench:kernels')
   .description(
-    'Benchmark every kernel variant (GEMM, SpMM, reductions, LayerNorm) and a copy in headless Chromium on WebGPU.',
+    'Benchmark every kernel variant (GEMM, SpMM, reductions, LayerNorm) and a copy on WebGPU.',
   )
   .option('--out <path>', 'where to write the JSON results', 'bench/results/kernels.json')
   .option('--rows <n>', 'nodes (rows of the activations)', positiveInt, 10_000)
   .option('--channels <list>', 'comma-separated channel widths', intList, [64, 128, 256])
   .option('--target-ms <ms>', 'time spent on the repetitions of one measurement', positiveInt, 1000)
   .option('--timeout <s>', 'give up after this many seconds', positiveInt, 600)
+  .option('--host <host>', 'auto | chromium | node (see `npm run cli -- train --help`)', 'auto')
   .parse();
 
 const opts = program.opts<{
@@ -42,6 +44,7 @@ const opts = program.opts<{
   channels: number[];
   targetMs: number;
   timeout: number;
+  host: HostChoice;
 }>();
 
 const args: BenchKernelsArgs = {
@@ -51,7 +54,7 @@ const args: BenchKernelsArgs = {
 };
 
 try {
-  const result = await runHeadless<KernelBenchResult>('bench-kernels', args, {
+  const result = await devRunner.run<KernelBenchResult>(opts.host, 'bench-kernels', args, {
     timeoutMs: opts.timeout * 1000,
   });
   printReport(result);

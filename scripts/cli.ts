@@ -1,22 +1,29 @@
 // The command-line entry point: `npm run cli -- <command> …` or `revgnn <command> …` (bin).
 // Each subcommand lives in scripts/commands/<name>.ts and registers itself here.
 import { Command } from 'commander';
+import { registerBench } from './commands/bench.ts';
 import { registerConvert } from './commands/convert.ts';
+import { registerDeviceCheck } from './commands/device-check.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
+import { devRunner } from './lib/hosts.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('revgnn')
-    .description('RevGNN Studio on the command line: convert datasets, train and sweep headless')
+    .description(
+      'RevGNN Studio on the command line: convert datasets, train, sweep and benchmark headless',
+    )
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
   registerConvert(program);
   registerGenerate(program);
-  registerTrain(program);
-  registerSweep(program);
+  registerTrain(program, devRunner);
+  registerSweep(program, devRunner);
+  registerBench(program, devRunner);
+  registerDeviceCheck(program, devRunner);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_ROOT, resolveDataset } from '../../src/graph/node-source.ts';
 import { DEQ_DEFAULTS, MODEL_KINDS, OP_KINDS, type ModelConfig } from '../../src/models/config.ts';
 import { parseKernelChoice } from '../../src/kernels/variants.ts';
+import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 
 export function wholeNumber(min: number) {
   return (v: string) => {
@@ -84,8 +85,7 @@ export function addModelOptions(cmd: Command): Command {
       wholeNumber(0),
     )
     .option('--seed <S>', 'seed (weights, dropout, parts)', wholeNumber(0), 0)
-    .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0))
-    .option('--kernels <choice>', KERNELS_HELP, kernelChoice);
+    .option('--budget-mb <MB>', 'simulated GPU memory budget in MiB', realNumber(0));
 }
 
 export interface DataRef {
@@ -116,7 +116,6 @@ export interface ModelCliOptions {
   tying: ModelConfig['tying'];
   seed: number;
   budgetMb?: number;
-  kernels?: string;
   tol?: number;
   warmupSteps?: number;
 }
@@ -143,4 +142,26 @@ export function modelConfig(
 
 export function budgetBytes(mb: number | undefined): number | null {
   return mb === undefined ? null : Math.round(mb * 1024 * 1024);
+}
+
+/** `--host`: where the engine runs (the runner says which hosts this build has). */
+/** Where an entry runs (--host) and which kernel variants its runtimes use (--kernels). */
+export function addHostOption(cmd: Command, runner: EntryRunner): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--host <host>',
+        'chromium: headless Chromium; node: this process on Dawn (no browser); ' +
+          'auto: node where Dawn finds a hardware GPU, else chromium',
+      )
+        .choices([...runner.choices])
+        .default(runner.defaultHost),
+    )
+    .option('--kernels <choice>', KERNELS_HELP, kernelChoice);
+}
+
+export interface HostCliOptions {
+  host: HostChoice;
+  /** --kernels, checked (src/kernels/variants.ts parseKernelChoice). */
+  kernels?: string;
 }

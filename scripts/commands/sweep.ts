@@ -1,12 +1,14 @@
 // `revgnn sweep`: one training step per model and depth, peak memory by tag from the meter.
 import { Command } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { formatBytes } from '../../src/util/format.ts';
 import type { ModelConfig } from '../../src/models/config.ts';
 import type { SweepArgs } from '../../src/headless/sweep.ts';
 import type { StepMeasurement } from '../../src/train/measure.ts';
 import {
+  addHostOption,
   addModelOptions,
+  type HostCliOptions,
   budgetBytes,
   dataRef,
   modelConfig,
@@ -17,17 +19,17 @@ import {
 } from './options.ts';
 import { writeJson } from './train.ts';
 
-interface SweepCliOptions extends ModelCliOptions {
+interface SweepCliOptions extends ModelCliOptions, HostCliOptions {
   models: ModelConfig['model'][];
   layers: number[];
   out?: string;
 }
 
-export function registerSweep(program: Command): void {
+export function registerSweep(program: Command, runner: EntryRunner): void {
   const cmd = program
     .command('sweep')
     .description('Peak memory of one training step against depth, per model');
-  addModelOptions(cmd)
+  addHostOption(addModelOptions(cmd), runner)
     .option('--models <list>', 'comma-separated models', list(modelKind), ['res', 'rev', 'wtrev'])
     .option(
       '--layers <list>',
@@ -46,7 +48,7 @@ export function registerSweep(program: Command): void {
         seed: o.seed,
         budgetBytes: budgetBytes(o.budgetMb),
       };
-      const { rows } = await runHeadless<{ rows: StepMeasurement[] }>('sweep', args, {
+      const { rows } = await runner.run<{ rows: StepMeasurement[] }>(o.host, 'sweep', args, {
         allowFolders: data.allow,
         kernels: o.kernels,
       });

@@ -4,12 +4,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
-import { runHeadless } from '../lib/headless.ts';
+import type { EntryRunner } from '../lib/hosts.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
 import type { TrainArgs } from '../../src/headless/train.ts';
 import { DEFAULT_TRAIN } from '../../src/train/options.ts';
 import {
+  addHostOption,
   addModelOptions,
+  type HostCliOptions,
   budgetBytes,
   dataRef,
   modelConfig,
@@ -19,7 +21,7 @@ import {
   wholeNumber,
 } from './options.ts';
 
-interface TrainCliOptions extends ModelCliOptions {
+interface TrainCliOptions extends ModelCliOptions, HostCliOptions {
   model: ModelConfig['model'];
   layers: number;
   epochs: number;
@@ -35,11 +37,11 @@ interface TrainCliOptions extends ModelCliOptions {
   out?: string;
 }
 
-export function registerTrain(program: Command): void {
+export function registerTrain(program: Command, runner: EntryRunner): void {
   const cmd = program
     .command('train')
     .description('Train a model headless and write its curve as JSON');
-  addModelOptions(cmd)
+  addHostOption(addModelOptions(cmd), runner)
     .option('--model <kind>', 'res | res-ckpt | rev | wtrev | deq', modelKind, 'rev')
     .option('--layers <L>', "depth (deq: the solvers' iteration cap)", wholeNumber(1), 8)
     .option('--epochs <E>', 'epochs', wholeNumber(1), 20)
@@ -103,7 +105,8 @@ export function registerTrain(program: Command): void {
           reconstructionEvery: o.reconstructionEvery,
         },
       };
-      const result = await runHeadless<{ best: { epoch: number; valid: number; test: number } }>(
+      const result = await runner.run<{ best: { epoch: number; valid: number; test: number } }>(
+        o.host,
         'train',
         args,
         { allowFolders: data.allow, kernels: o.kernels },

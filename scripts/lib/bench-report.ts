@@ -2,6 +2,7 @@
 // target and the measured value beside it.
 import type { BenchResult, MemoryRow } from '../../src/headless/bench.ts';
 import { formatBytes } from '../../src/util/format.ts';
+import { replaceSection, table } from './markdown.ts';
 
 export const START = '<!-- bench:start -->';
 export const END = '<!-- bench:end -->';
@@ -135,14 +136,6 @@ export function speedRatios(r: BenchResult): { layers: number; channels: number;
     if (res) out.push({ layers: rev.layers, channels: rev.channels, ratio: rev.ms / res.ms });
   }
   return out;
-}
-
-function table(head: string[], rows: (string | number)[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
 }
 
 export function renderResults(r: BenchResult, file: string): string {
@@ -285,10 +278,6 @@ export function renderResults(r: BenchResult, file: string): string {
   return lines.join('\n');
 }
 
-export function replaceSection(readme: string, body: string): string {
-  const section = `${START}\n${body}\n${END}`;
-  const a = readme.indexOf(START);
-  const b = readme.indexOf(END);
-  if (a >= 0 && b > a) return readme.slice(0, a) + section + readme.slice(b + END.length);
-  return `${readme.trimEnd()}\n\n## Measured results\n\n${section}\n`;
+export function replaceResultsSection(readme: string, body: string): string {
+  return replaceSection(readme, body, { start: START, end: END, heading: '## Measured results' });
 }

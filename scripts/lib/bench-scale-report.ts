@@ -1,17 +1,10 @@
 // The README table of `npm run bench -- --scale`: the measured figures beside the paper's.
 import type { BenchScaleResult, ScaleMeasurement } from '../../src/headless/bench-scale.ts';
 import { formatBytes } from '../../src/util/format.ts';
+import { replaceSection, table } from './markdown.ts';
 
 export const SCALE_START = '<!-- bench-scale:start -->';
 export const SCALE_END = '<!-- bench-scale:end -->';
-
-function table(head: string[], rows: (string | number)[][]): string {
-  return [
-    `| ${head.join(' | ')} |`,
-    `| ${head.map(() => '---').join(' | ')} |`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
 
 function held(m: ScaleMeasurement): string {
   if (m.status === 'oom')
@@ -90,9 +83,9 @@ export function renderScale(r: BenchScaleResult, file: string): string {
 }
 
 export function replaceScaleSection(readme: string, body: string): string {
-  const section = `${SCALE_START}\n${body}\n${SCALE_END}`;
-  const a = readme.indexOf(SCALE_START);
-  const b = readme.indexOf(SCALE_END);
-  if (a >= 0 && b > a) return readme.slice(0, a) + section + readme.slice(b + SCALE_END.length);
-  return `${readme.trimEnd()}\n\n### At the paper's scale\n\n${section}\n`;
+  return replaceSection(readme, body, {
+    start: SCALE_START,
+    end: SCALE_END,
+    heading: "### At the paper's scale",
+  });
 }

@@ -3,38 +3,24 @@
 // one browser, both always closed. Shared by the benchmarks and the headless train/sweep CLI.
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import cliProgress from 'cli-progress';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../browser.ts';
-import type { HeadlessProgress } from '../../src/headless/main.ts';
 import type { VariantCacheBridge } from '../../src/headless/kernel-host.ts';
 import { FileVariantCache } from './variant-cache-file.ts';
+import {
+  entryFailed,
+  HeadlessError,
+  timeout,
+  type HeadlessOptions,
+  type HeadlessProgress,
+} from './host-types.ts';
+import { TerminalProgress } from './terminal-progress.ts';
 
-export type { HeadlessProgress };
-
-export interface HeadlessOptions {
-  /** Progress from the page; default: a terminal progress bar on stderr. */
-  onProgress?: (p: HeadlessProgress) => void;
-  /** Give up after this long (the run is abandoned, browser and server closed); default none. */
-  timeoutMs?: number;
-  /** Forward the page's console.log/info lines too (warnings and errors always are). */
-  verbose?: boolean;
-  /** Folders outside the project the page may read through /@fs/ (e.g. a dataset folder). */
-  allowFolders?: string[];
-  /** Kernel variants, as `--kernels` takes them (src/kernels/variants.ts); default: autotuned. */
-  kernels?: string;
-}
+export { HeadlessError, type HeadlessOptions, type HeadlessProgress };
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const READY_TIMEOUT_MS = 120_000;
-
-export class HeadlessError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HeadlessError';
-  }
-}
 
 export async function runHeadless<T>(
   name: string,
@@ -71,7 +57,7 @@ export async function runHeadless<T>(
         opts.kernels ?? null,
       ] as const)
       .catch((e: unknown) => {
-        throw new HeadlessError(`Headless entry "${name}" failed: ${pageMessage(e)}`);
+        throw entryFailed(name, pageMessage(e));
       });
     return (await Promise.race([run, failed, timeout(opts.timeoutMs, name)])) as T;
   } finally {
@@ -150,53 +136,8 @@ function watchPage(page: Page, verbose: boolean): Promise<never> {
   });
 }
 
-function timeout(ms: number | undefined, name: string): Promise<never> {
-  if (!ms) return new Promise<never>(() => undefined);
-  return new Promise<never>((_, reject) => {
-    const t = setTimeout(
-      () => reject(new HeadlessError(`Headless entry "${name}" ran past ${ms} ms.`)),
-      ms,
-    );
-    t.unref();
-  });
-}
-
 /** Playwright wraps page exceptions in its own text; keep the page's message. */
 function pageMessage(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.replace(/^page\.evaluate: /, '').split('\n    at ')[0];
-}
-
-/** One bar whose label follows the page's phase; plain lines when stderr is not a terminal. */
-class TerminalProgress {
-  private bar: cliProgress.SingleBar | null = null;
-  private label = '';
-
-  update(p: HeadlessProgress): void {
-    if (!process.stderr.isTTY) {
-      if (p.label !== this.label) process.stderr.write(`${p.label} (${p.done}/${p.total})\n`);
-      this.label = p.label;
-      return;
-    }
-    if (!this.bar) {
-      this.bar = new cliProgress.SingleBar(
-        {
-          format: '{bar} {value}/{total} | {label}',
-          barsize: 30,
-          hideCursor: true,
-          clearOnComplete: true,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(p.total, p.done, { label: p.label });
-      return;
-    }
-    this.bar.setTotal(p.total);
-    this.bar.update(p.done, { label: p.label });
-  }
-
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
 }

@@ -12,6 +12,17 @@ import { loadDataset, type DatasetSource, type LoadedDataset, type LoadOptions }
 /** The repository's public/datasets folder (where the built-ins live). */
 export const BUILTIN_ROOT = fileURLToPath(new URL('../../public/datasets/', import.meta.url));
 
+/** A failed read of a dataset file, as a DatasetError naming the file. */
+function fileError(path: string, e: unknown): DatasetError {
+  const code = (e as NodeJS.ErrnoException).code;
+  return new DatasetError(
+    path,
+    'file',
+    'the file to exist and be readable',
+    code === 'ENOENT' ? 'no such file' : `an error (${code ?? (e as Error).message})`,
+  );
+}
+
 export class NodeFsSource implements DatasetSource {
   readonly label: string;
 
@@ -24,13 +35,7 @@ export class NodeFsSource implements DatasetSource {
     try {
       return await readFile(path);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new DatasetError(
-        path,
-        'file',
-        'the file to exist and be readable',
-        code === 'ENOENT' ? 'no such file' : `an error (${code ?? (e as Error).message})`,
-      );
+      throw fileError(path, e);
     }
   }
 
@@ -62,13 +67,7 @@ export class NodeFsSource implements DatasetSource {
       }
       return into.subarray(0, off);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new DatasetError(
-        path,
-        'file',
-        'the file to exist and be readable',
-        code === 'ENOENT' ? 'no such file' : `an error (${code ?? (e as Error).message})`,
-      );
+      throw fileError(path, e);
     } finally {
       await fh?.close();
     }

@@ -14,7 +14,7 @@ import {
 } from '../kernels/bench-variants';
 import { timeCalls } from '../kernels/time-calls';
 import { FAMILIES, type Family } from '../kernels/variants';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchKernelsArgs {
   /** Nodes (rows of the activations); default 10 000. */

@@ -12,10 +12,10 @@ import { DEFAULT_MODEL, type ModelConfig, type ModelKind, type OpKind } from '..
 import { stepContext } from '../nn/context';
 import { releaseBatch, uploadBatch } from '../train/batch';
 import { openTrainData } from '../train/open-data';
-import type { TrainData } from '../train/train-data';
+import type { DataPart, TrainData } from '../train/train-data';
 import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchScaleArgs {
   /** Absolute folders of the generated datasets. */
@@ -108,6 +108,44 @@ async function measured(
   return m;
 }
 
+type PartKind = ScaleMeasurement['parts'][number]['kind'];
+
+function newTrainer(
+  rt: GpuRuntime,
+  data: TrainData,
+  model: ModelConfig,
+  m: ScaleMeasurement,
+  lr = DEFAULT_TRAIN.lr,
+): Trainer {
+  const t = new Trainer(rt, data, model, { ...DEFAULT_TRAIN, epochs: 1, lr });
+  m.params = t.network.paramCount;
+  return t;
+}
+
+/** Only this part on the GPU: upload it, run one training step or one forward, release it. */
+async function onPart(
+  rt: GpuRuntime,
+  trainer: Trainer,
+  part: DataPart,
+  m: ScaleMeasurement,
+  kind: PartKind,
+): Promise<void> {
+  m.parts.push({ nodes: part.graph.numNodes, edges: part.graph.adj.colIdx.length, kind });
+  const batch = uploadBatch(rt, part.graph);
+  try {
+    if (kind === 'eval') {
+      const ctx = stepContext(rt, batch.graph, { dropout: 0, seed: 0 });
+      const logits = await trainer.network.forward(ctx);
+      await rt.read(logits);
+      rt.release(logits);
+    } else {
+      await trainer.step(batch, 1, 0, false);
+    }
+  } finally {
+    releaseBatch(rt, batch);
+  }
+}
+
 /** One training step on the first training part, then one forward on the first evaluation part. */
 async function partsProbe(
   rt: GpuRuntime,
@@ -115,26 +153,9 @@ async function partsProbe(
   model: ModelConfig,
   m: ScaleMeasurement,
 ) {
-  const trainer = new Trainer(rt, data, model, { ...DEFAULT_TRAIN, epochs: 1 });
-  m.params = trainer.network.paramCount;
-  const train = await data.trainParts(1).get(0);
-  m.parts.push({
-    nodes: train.graph.numNodes,
-    edges: train.graph.adj.colIdx.length,
-    kind: 'train',
-  });
-  let batch = uploadBatch(rt, train.graph);
-  await trainer.step(batch, 1, 0, false);
-  releaseBatch(rt, batch);
-  const ev = await data.evalParts(0).get(0);
-  m.parts.push({ nodes: ev.graph.numNodes, edges: ev.graph.adj.colIdx.length, kind: 'eval' });
-  batch = uploadBatch(rt, ev.graph);
-  const logits = await trainer.network.forward(
-    stepContext(rt, batch.graph, { dropout: 0, seed: 0 }),
-  );
-  await rt.read(logits);
-  rt.release(logits);
-  releaseBatch(rt, batch);
+  const trainer = newTrainer(rt, data, model, m);
+  await onPart(rt, trainer, await data.trainParts(1).get(0), m, 'train');
+  await onPart(rt, trainer, await data.evalParts(0).get(0), m, 'eval');
   trainer.release();
 }
 
@@ -176,18 +197,13 @@ export async function runBenchScale(
         { dataset: 'proteins-sized', model, op: 'gen', layers, channels: D, what: 'epoch' },
         args.budgetBytes,
         async (rt, m) => {
-          const t = new Trainer(rt, proteins.data, cfg('gen', model, layers, D), {
-            ...DEFAULT_TRAIN,
-            epochs: 1,
-            lr: 0.001,
-          });
-          m.params = t.network.paramCount;
+          const t = newTrainer(rt, proteins.data, cfg('gen', model, layers, D), m, 0.001);
           await t.trainEpoch({
-            onStep: (s) =>
+            onStep: (st) =>
               progress({
-                label: `scale: ${model} epoch step ${s.step}/${s.steps}`,
-                done: s.step,
-                total: s.steps,
+                label: `scale: ${model} epoch step ${st.step}/${st.steps}`,
+                done: st.step,
+                total: st.steps,
               }),
           });
           t.release();
@@ -208,17 +224,8 @@ export async function runBenchScale(
         },
         args.budgetBytes,
         async (rt, m) => {
-          const t = new Trainer(rt, arxivWhole.data, cfg('gcn', model, 28, 128), DEFAULT_TRAIN);
-          m.params = t.network.paramCount;
-          const whole = await arxivWhole.data.trainParts(1).get(0);
-          m.parts.push({
-            nodes: whole.graph.numNodes,
-            edges: whole.graph.adj.colIdx.length,
-            kind: 'whole',
-          });
-          const batch = uploadBatch(rt, whole.graph);
-          await t.step(batch, 1, 0, false);
-          releaseBatch(rt, batch);
+          const t = newTrainer(rt, arxivWhole.data, cfg('gcn', model, 28, 128), m);
+          await onPart(rt, t, await arxivWhole.data.trainParts(1).get(0), m, 'whole');
           t.release();
         },
       ),

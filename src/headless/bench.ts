@@ -13,7 +13,7 @@ import { trainData } from '../train/train-data';
 import { DEFAULT_TRAIN, Trainer } from '../train/trainer';
 import { benchKernels, type KernelBenchResult } from './bench-kernels';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface BenchArgs {
   full: boolean;

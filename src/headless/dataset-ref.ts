@@ -1,11 +1,17 @@
-// Headless runs name a dataset by a built-in name (served from public/datasets/) or by an absolute
-// folder path, which the dev server exposes under /@fs/ (the Node side allows that folder).
-import { FetchSource, type DatasetSource } from '../graph/load';
+// Headless runs name a dataset by a built-in name or by an absolute folder path. How a name
+// becomes a DatasetSource is the host's business (the page fetches through its dev server, Node
+// reads the filesystem): the host installs its resolver before calling an entry.
+import type { DatasetSource } from '../graph/load';
+
+export type DatasetResolver = (ref: string) => DatasetSource;
+
+let resolver: DatasetResolver | null = null;
+
+export function installDatasetResolver(r: DatasetResolver): void {
+  resolver = r;
+}
 
 export function datasetSource(ref: string): DatasetSource {
-  if (ref.startsWith('/'))
-    return new FetchSource(`${location.origin}/@fs${ref.replace(/\/+$/, '')}/`);
-  if (!/^[\w.-]+$/.test(ref))
-    throw new Error(`"${ref}" is neither a built-in dataset name nor an absolute folder path.`);
-  return new FetchSource(`${location.origin}/datasets/${ref}/`);
+  if (!resolver) throw new Error('No dataset resolver: the headless host did not install one.');
+  return resolver(ref);
 }

@@ -1,6 +1,7 @@
-// Kernel-variant settings of the headless page: the Node side's `--kernels` text, and its
-// file-backed cache reached through the exposed window.revgnnVariantCache (a memory cache when the
-// page is opened by hand). Set before each entry point runs, for the runtimes it creates.
+// Kernel-variant settings of a headless host, set before each entry point runs for the runtimes
+// it creates: the CLI's `--kernels` text and the host's cache — in Node a file
+// (scripts/lib/variant-cache-file.ts), in the page that same file reached through the exposed
+// window.revgnnVariantCache (a memory cache when the page is opened by hand).
 import {
   MemoryVariantCache,
   setHostKernelOptions,
@@ -31,11 +32,16 @@ function bridged(call: VariantCacheBridge): VariantCache {
   };
 }
 
-let cache: VariantCache | null = null;
+let pageCache: VariantCache | null = null;
 
-export function configureKernels(kernels: string | null | undefined): void {
-  cache ??= window.revgnnVariantCache
+/** The headless page's cache: the Node side's file through the bridge, or memory. */
+export function pageVariantCache(): VariantCache {
+  pageCache ??= window.revgnnVariantCache
     ? bridged(window.revgnnVariantCache)
     : new MemoryVariantCache();
+  return pageCache;
+}
+
+export function configureKernels(kernels: string | null | undefined, cache: VariantCache): void {
   setHostKernelOptions({ cache, ...parseKernelChoice(kernels ?? '') });
 }

@@ -6,7 +6,7 @@ import { configProblems } from '../models/config';
 import { measureStep } from '../train/measure';
 import { trainData } from '../train/train-data';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface SweepArgs {
   data: string;

@@ -7,7 +7,7 @@ import { assertValidConfig } from '../models/config';
 import { openTrainData, type StreamMode } from '../train/open-data';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
-import type { ProgressFn } from './main';
+import type { ProgressFn } from './types';
 
 export interface TrainArgs {
   data: string;

@@ -91,7 +91,10 @@ export interface StreamedHooks {
 
 /**
  * Reads one group of shards and assembles their induced subgraph (global ids as the index), one
- * shard at a time. A shard never read before is read once more first, for its members.
+ * shard at a time. The assembler must know every member of the part before it filters the first
+ * shard's rows, so a shard never read before is read twice: once for its members (kept, 4 bytes a
+ * node), once for its rows. That costs the first epoch one extra pass over the shards; reading
+ * every shard's members at open instead would cost the same pass before any training starts.
  */
 export async function readPart(
   ds: StreamedDataset,

@@ -13,6 +13,8 @@ import type { TrainData } from './train-data';
 export interface StepTiming {
   /** Median wall time of one step. */
   ms: number;
+  /** Each timed step's wall time, in order. */
+  all: number[];
   /** Median CPU time to record one step's commands. */
   encodeMs: number;
   dispatches: number;
@@ -51,7 +53,13 @@ export async function timeSteps(
         dispatches = rt.batcher.stats.dispatches - d0;
       }
     }
-    return { ms: median(wall), encodeMs: median(encode), dispatches, params: net.paramCount };
+    return {
+      ms: median(wall),
+      all: wall,
+      encodeMs: median(encode),
+      dispatches,
+      params: net.paramCount,
+    };
   } finally {
     releaseBatch(rt, batch);
     adam.release();

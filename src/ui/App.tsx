@@ -18,7 +18,13 @@ import { NoWebGpu } from './NoWebGpu';
 import { TrainPanel } from './run/TrainPanel';
 import { useRun } from './run/use-run';
 import type { LoadedWeights } from './run/WeightsControls';
-import { budgetBytes, modelLabel, runProblems, type RunConfig } from './state/run-config';
+import {
+  budgetBytes,
+  DEFAULT_RUN,
+  modelLabel,
+  runProblems,
+  type RunConfig,
+} from './state/run-config';
 import { usePageState } from './state/use-page-state';
 import { encodeState } from './state/url-state';
 import { SweepPanel } from './sweep/SweepPanel';
@@ -230,7 +236,7 @@ export function App() {
               <RunHistory
                 history={history}
                 disabled={runActive}
-                onUse={(c) => update((s) => ({ ...s, run: c }))}
+                onUse={(c) => update((s) => ({ ...s, run: { ...DEFAULT_RUN, ...c } }))}
               />
             </ErrorBoundary>
           )}

@@ -248,9 +248,11 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
         }}
       >
         <p style={{ margin: '0 0 0.5rem' }}>
-          Drop Planetoid files (<code>ind.cora.x</code> …), an OGB folder (<code>ogbn_arxiv/</code>)
-          or CSV files (<code>edges.csv</code>, <code>labels.csv</code>) here. They are converted
-          here, in your browser, and kept for next time.
+          Drop Planetoid files (<code>ind.cora.x</code> …), an OGB folder (<code>ogbn_arxiv/</code>
+          ), CSV files (<code>edges.csv</code>, <code>labels.csv</code>) or a dataset folder made by
+          the CLI (<code>manifest.json</code> + shards, copied shard by shard, any size) here. They
+          are converted here, in your browser, and kept for next time; a dataset past 1 GiB trains
+          part by part, read from storage one part at a time.
         </p>
         <label>
           <span className="muted">Files: </span>

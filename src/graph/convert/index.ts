@@ -1,15 +1,18 @@
 // One conversion entry point for the CLI and the page's worker: detect or take the input format,
-// read it into a whole graph, and write it through a sink (which commits only on success).
+// read it into a whole graph, and write it through a sink (which commits only on success). A
+// folder that already is a dataset of this format is copied shard by shard, checked, instead.
 import { DatasetError } from '../errors';
 import type { DatasetManifest } from '../format';
+import { copyDatasetFolder, datasetManifestPath } from './dataset-folder';
 import { hasCsvEdgeList, readCsv, type CsvOptions } from './csv';
 import { displayPath, type InputFiles, type ProgressFn } from './input';
 import { ogbRoot, readOgb } from './ogb';
 import { planetoidNames, readPlanetoid } from './planetoid';
 import { writeDataset, type DatasetMeta, type DatasetSink, type FullGraph } from './write';
 
-export type InputFormat = 'planetoid' | 'ogb' | 'csv';
-export const INPUT_FORMATS: readonly InputFormat[] = ['planetoid', 'ogb', 'csv'];
+export type InputFormat = 'planetoid' | 'ogb' | 'csv' | 'dataset';
+export const INPUT_FORMATS: readonly InputFormat[] = ['planetoid', 'ogb', 'csv', 'dataset'];
+type GraphFormat = Exclude<InputFormat, 'dataset'>;
 
 export interface ConvertOptions {
   format?: InputFormat | 'auto';
@@ -25,28 +28,26 @@ export interface ConvertOptions {
 
 /** Guesses the format from file names. */
 export function detectFormat(input: InputFiles): InputFormat | undefined {
+  if (datasetManifestPath(input) !== undefined) return 'dataset';
   if (planetoidNames(input).length) return 'planetoid';
   if (ogbRoot(input) !== undefined) return 'ogb';
   if (hasCsvEdgeList(input)) return 'csv';
   return undefined;
 }
 
-export async function readInput(
-  input: InputFiles,
-  opts: ConvertOptions = {},
-): Promise<{ graph: FullGraph; meta: DatasetMeta; format: InputFormat }> {
-  let format = opts.format ?? 'auto';
+function resolveFormat(input: InputFiles, wanted: ConvertOptions['format']): InputFormat {
+  const format = wanted ?? 'auto';
   if (format === 'auto') {
     const found = detectFormat(input);
     if (!found) {
       throw new DatasetError(
         input.label || 'input',
         'format',
-        'Planetoid files (ind.<name>.graph …), an OGB folder (raw/edge.csv.gz …) or CSV files (edges.csv …)',
+        'Planetoid files (ind.<name>.graph …), an OGB folder (raw/edge.csv.gz …), CSV files (edges.csv …) or a dataset folder (manifest.json + shards)',
         `none of these among ${input.paths().length} file(s): ${input.paths().slice(0, 5).join(', ')}`,
       );
     }
-    format = found;
+    return found;
   }
   if (!INPUT_FORMATS.includes(format)) {
     throw new DatasetError(
@@ -54,6 +55,22 @@ export async function readInput(
       '--format',
       INPUT_FORMATS.join(', '),
       String(format),
+    );
+  }
+  return format;
+}
+
+export async function readInput(
+  input: InputFiles,
+  opts: ConvertOptions = {},
+): Promise<{ graph: FullGraph; meta: DatasetMeta; format: GraphFormat }> {
+  const format = resolveFormat(input, opts.format);
+  if (format === 'dataset') {
+    throw new DatasetError(
+      displayPath(input, ''),
+      'format',
+      'graph input files to read (planetoid, ogb or csv)',
+      'a dataset folder: it is copied as it is, not read into a graph',
     );
   }
   const common = { name: opts.name, onProgress: opts.onProgress };
@@ -74,6 +91,9 @@ export async function convertDataset(
 ): Promise<{ manifest: DatasetManifest; format: InputFormat }> {
   let read;
   try {
+    if (resolveFormat(input, opts.format) === 'dataset') {
+      return { manifest: await copyDatasetFolder(input, sink, opts.onProgress), format: 'dataset' };
+    }
     read = await readInput(input, opts);
   } catch (e) {
     await sink.abort().catch(() => {});

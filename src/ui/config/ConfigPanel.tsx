@@ -254,6 +254,28 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
               testId="seed-input"
             />
           </div>
+          <div className="row">
+            <NumberField
+              label="Evaluation parts"
+              value={cfg.evalParts}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, evalParts: num(v, c.evalParts) }))}
+              problems={at('evalParts')}
+              hint="Evaluation runs part by part too, so it needs no more memory than a step."
+              testId="eval-parts-input"
+            />
+            <NumberField
+              label="Evaluation views"
+              value={cfg.evalViews}
+              min={1}
+              step={1}
+              onChange={(v) => onChange((c) => ({ ...c, evalViews: num(v, c.evalViews) }))}
+              problems={at('evalViews')}
+              hint="Predictions averaged over this many random partitions."
+              testId="eval-views-input"
+            />
+          </div>
           <PartsExplain />
         </fieldset>
 

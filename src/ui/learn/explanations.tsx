@@ -87,7 +87,9 @@ export function PartsExplain() {
       <p>
         As in the paper, each epoch splits the graph’s nodes into random parts; each part’s induced
         subgraph is one optimizer step. More parts: smaller steps (less memory), more steps per
-        epoch. 1 trains on the whole graph at every step.
+        epoch. 1 trains on the whole graph at every step. Evaluation is cut into parts the same way
+        (the paper: 10 parts to train, 5 to test), and with several views the predictions of
+        independent partitions are averaged; accuracy is always over every node of the split.
       </p>
     </Explain>
   );

@@ -21,6 +21,10 @@ export interface RunConfig {
   lr: number;
   /** Random parts per epoch: each part's induced subgraph is one optimizer step. */
   parts: number;
+  /** Random parts each evaluation pass is cut into (only one on the GPU at a time). */
+  evalParts: number;
+  /** Evaluation passes over independent partitions, their predictions averaged. */
+  evalViews: number;
   seed: number;
   /** Simulated GPU size in MiB; null = the real device's. */
   budgetMiB: number | null;
@@ -42,6 +46,8 @@ export const DEFAULT_RUN: RunConfig = {
   epochs: 20,
   lr: 0.01,
   parts: 1,
+  evalParts: 1,
+  evalViews: 1,
   seed: 0,
   budgetMiB: null,
 };
@@ -65,6 +71,8 @@ export type ProblemField =
   | 'epochs'
   | 'lr'
   | 'parts'
+  | 'evalParts'
+  | 'evalViews'
   | 'seed'
   | 'budget'
   | 'sweep';
@@ -121,6 +129,18 @@ export function runProblems(cfg: RunConfig, facts: DataFacts = {}): Problem[] {
       text: `${cfg.parts} parts of ${facts.nodes} nodes would leave parts empty: use at most ${facts.nodes}.`,
     });
   }
+  for (const [field, words, v] of [
+    ['evalParts', 'Evaluation parts', cfg.evalParts],
+    ['evalViews', 'Evaluation views', cfg.evalViews],
+  ] as const) {
+    if (!whole(v) || v < 1)
+      out.push({ field, text: `${words} must be a whole number ≥ 1 (got ${v}).` });
+  }
+  if (facts.nodes !== undefined && cfg.evalParts > facts.nodes)
+    out.push({
+      field: 'evalParts',
+      text: `${cfg.evalParts} evaluation parts of ${facts.nodes} nodes would leave parts empty: use at most ${facts.nodes}.`,
+    });
   if (!whole(cfg.seed) || cfg.seed < 0 || cfg.seed > 0xffffffff)
     out.push({ field: 'seed', text: `The seed must be a whole number from 0 to 4294967295.` });
   if (cfg.budgetMiB !== null && !(cfg.budgetMiB > 0))
@@ -178,6 +198,8 @@ export function runSpec(cfg: RunConfig, fromLoadedWeights = false): RunSpec {
     dataset: cfg.dataset,
     shards: cfg.shards,
     parts: cfg.parts,
+    evalParts: cfg.evalParts,
+    evalViews: cfg.evalViews,
     model: cfg.model,
     train: trainOptions(cfg),
     budgetBytes: budgetBytes(cfg),

@@ -21,6 +21,8 @@ describe('the configuration in the address', () => {
         epochs: 7,
         lr: 0.003,
         parts: 5,
+        evalParts: 3,
+        evalViews: 2,
         seed: 42,
         budgetMiB: 12.5,
       },

@@ -53,6 +53,8 @@ export function encodeState(s: PageState): string {
   q.set('epochs', String(run.epochs));
   q.set('lr', String(run.lr));
   q.set('parts', String(run.parts));
+  if (run.evalParts !== 1) q.set('evalParts', String(run.evalParts));
+  if (run.evalViews !== 1) q.set('evalViews', String(run.evalViews));
   q.set('seed', String(run.seed));
   if (run.budgetMiB !== null) q.set('budget', String(run.budgetMiB));
   q.set('sweep', s.sweep.models.join(','));
@@ -161,6 +163,8 @@ export function decodeState(query: string): Decoded {
         epochs: num('epochs', DEFAULT_RUN.epochs),
         lr: num('lr', DEFAULT_RUN.lr),
         parts: num('parts', DEFAULT_RUN.parts),
+        evalParts: num('evalParts', DEFAULT_RUN.evalParts),
+        evalViews: num('evalViews', DEFAULT_RUN.evalViews),
         seed: num('seed', DEFAULT_RUN.seed),
         budgetMiB,
       },
