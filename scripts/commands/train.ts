@@ -154,7 +154,7 @@ export function registerTrain(program: Command, runner: EntryRunner): void {
       const result = await runner.run<{
         best: { epoch: number; valid: number; test: number };
         weights?: string;
-      }>(o.host, 'train', args, { allowFolders: data.allow });
+      }>(o.host, 'train', args, { allowFolders: data.allow, kernels: o.kernels });
       if (o.saveWeights) {
         mkdirSync(dirname(resolve(o.saveWeights)), { recursive: true });
         writeFileSync(o.saveWeights, fromBase64(result.weights!));

@@ -94,6 +94,7 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
         streamed: opened.streamed,
       },
       adapter: rt.adapterInfo,
+      kernels: result.kernels,
       limits: {
         maxBufferSize: rt.limits.maxBufferSize,
         maxStorageBufferBindingSize: rt.limits.maxStorageBufferBindingSize,

@@ -17,6 +17,8 @@ import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
 import type { TrainOptions } from './options';
+import { tuneKernelsFor } from './tune-kernels';
+import type { KernelChoices } from '../kernels/autotune';
 
 export { DEFAULT_TRAIN, type TrainOptions } from './options';
 export type { TrainData } from './train-data';
@@ -85,6 +87,8 @@ export interface TrainResult {
   peakHeldByTag: ByTag;
   params: number;
   stoppedEarly: boolean;
+  /** The kernel variant each family ran, and how it was chosen. */
+  kernels: KernelChoices;
 }
 
 export class TrainingDivergedError extends Error {
@@ -219,6 +223,7 @@ export class Trainer {
   }
 
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+    const kernels = await tuneKernelsFor(this.rt, this.data, this.model);
     this.rt.allocator.resetPeaks();
     let stoppedEarly = false;
     while (this.epoch < this.opts.epochs) {
@@ -238,6 +243,7 @@ export class Trainer {
       peakHeldByTag: snap.atPeakHeldByTag,
       params: this.network.paramCount,
       stoppedEarly,
+      kernels,
     };
   }
 

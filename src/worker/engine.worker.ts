@@ -33,6 +33,7 @@ function countParams(c: Checkpoint): number {
 const api: EngineApi = {
   async init(ev, opts = {}): Promise<InitResult> {
     events = ev;
+    if (opts.kernels) holder.setKernelChoice(opts.kernels);
     let rt;
     try {
       rt = await holder.start();
@@ -48,6 +49,7 @@ const api: EngineApi = {
       limits: rt.limits,
       features: [...rt.features],
       memory: rt.allocator.snapshot(),
+      kernels: rt.variants.snapshot(),
     };
   },
 

@@ -13,6 +13,7 @@ import type { Checkpoint } from '../train/checkpoint';
 import { PartTooLargeError } from '../train/memory-plan';
 import type { OpenedData } from '../train/open-data';
 import { Trainer, TrainingDivergedError, type EpochRecord } from '../train/trainer';
+import { tuneKernelsFor } from '../train/tune-kernels';
 import { openFor, summarize } from './datasets';
 import { causedByLoss, untilLost } from './device-loss';
 import type { JobControl } from './job';
@@ -161,6 +162,7 @@ export async function runTraining(
   let rt = await ctx.holder.ready();
   let trainer: Trainer | null = null;
   try {
+    await tuneKernelsFor(rt, opened.data, spec.model);
     trainer = buildTrainer(rt, spec, opened, run);
   } catch (e) {
     const c = classify(e, run.checkpoint);
@@ -223,6 +225,7 @@ export async function runTraining(
       tell(() => listener.recovering(`The GPU device was lost. Rebuilding the run from ${from}…`));
       try {
         rt = await ctx.holder.ready();
+        await tuneKernelsFor(rt, opened.data, spec.model);
         trainer = buildTrainer(rt, spec, opened, run);
       } catch (e2) {
         ({ status, message } = classify(e2, run.checkpoint));
