@@ -1,10 +1,13 @@
 // `npm run cli -- train`: the trainer on a dataset, in headless Chromium, results as JSON.
 // Training and evaluation both run by parts; a dataset past the in-memory threshold (or with
 // stream: 'stream') is read part by part from its shards.
+import { readWeightsFile } from '../export/weights';
 import { GpuRuntime } from '../gpu/runtime';
 import type { ModelConfig } from '../models/config';
-import { assertValidConfig } from '../models/config';
+import { assertValidConfig, weightsConfigMismatch } from '../models/config';
+import { encodeCheckpoint } from '../train/checkpoint';
 import { openTrainData, type StreamMode } from '../train/open-data';
+import { fromBase64, toBase64 } from '../util/base64';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './types';
@@ -20,6 +23,10 @@ export interface TrainArgs {
   evalViews?: number;
   stream?: StreamMode;
   budgetBytes: number | null;
+  /** Start from these weights (an .rgnn or a safetensors, base64), with a fresh optimizer. */
+  initFrom?: { file: string; base64: string };
+  /** Return the trained weights as an .rgnn file (base64, `weights` in the result). */
+  saveWeights?: boolean;
 }
 
 export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
@@ -36,6 +43,12 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
   const rt = await GpuRuntime.create({ budgetBytes: args.budgetBytes });
   try {
     const trainer = new Trainer(rt, opened.data, args.model, args.train);
+    if (args.initFrom) {
+      const c = readWeightsFile(fromBase64(args.initFrom.base64), args.initFrom.file, args.model);
+      const mismatch = weightsConfigMismatch(c.model, args.model);
+      if (mismatch) throw new Error(`${args.initFrom.file}: ${mismatch}`);
+      trainer.initFrom(c);
+    }
     const total = args.train.epochs;
     let epoch = 0;
     const result = await trainer.run({
@@ -60,8 +73,16 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
           total,
         }),
     });
+    const weights = args.saveWeights
+      ? toBase64(
+          encodeCheckpoint(
+            await trainer.checkpoint({ datasetName: opened.manifest.name, data: args.data }),
+          ),
+        )
+      : undefined;
     trainer.release();
     return {
+      ...(weights ? { weights } : {}),
       config: {
         data: args.data,
         dataset: opened.manifest.name,
@@ -73,6 +94,7 @@ export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
         streamed: opened.streamed,
       },
       adapter: rt.adapterInfo,
+      kernels: result.kernels,
       limits: {
         maxBufferSize: rt.limits.maxBufferSize,
         maxStorageBufferBindingSize: rt.limits.maxStorageBufferBindingSize,

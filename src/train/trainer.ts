@@ -10,13 +10,15 @@ import type { ModelConfig } from '../models/config';
 import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
 import type { Batch } from './batch';
-import type { Checkpoint } from './checkpoint';
+import { stepsTaken, type Checkpoint } from './checkpoint';
 import { evaluateByParts, type EvaluateHooks, type Scores } from './evaluate';
 import { checkPartsFit } from './memory-plan';
 import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
 import type { TrainOptions } from './options';
+import { tuneKernelsFor } from './tune-kernels';
+import type { KernelChoices } from '../kernels/autotune';
 
 export { DEFAULT_TRAIN, type TrainOptions } from './options';
 export type { TrainData } from './train-data';
@@ -85,6 +87,8 @@ export interface TrainResult {
   peakHeldByTag: ByTag;
   params: number;
   stoppedEarly: boolean;
+  /** The kernel variant each family ran, and how it was chosen. */
+  kernels: KernelChoices;
 }
 
 export class TrainingDivergedError extends Error {
@@ -226,6 +230,7 @@ export class Trainer {
   }
 
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+    const kernels = await tuneKernelsFor(this.rt, this.data, this.model);
     this.rt.allocator.resetPeaks();
     let stoppedEarly = false;
     while (this.epoch < this.opts.epochs) {
@@ -245,6 +250,7 @@ export class Trainer {
       peakHeldByTag: snap.atPeakHeldByTag,
       params: this.network.paramCount,
       stoppedEarly,
+      kernels,
     };
   }
 
@@ -272,11 +278,24 @@ export class Trainer {
 
   restore(c: Checkpoint): void {
     this.network.store.fromHost(c.params);
+    this.network.setStepsTaken?.(stepsTaken(c));
     this.adam.step = c.adamStep;
     this.epoch = c.epoch;
     const history = c.extra?.history;
     if (Array.isArray(history))
       this.history.splice(0, this.history.length, ...(history as EpochRecord[]));
+  }
+
+  /**
+   * Starts from another run's weights (an .rgnn or a safetensors from the PyTorch export): values
+   * only, with a fresh optimizer and epochs counted from 1.
+   */
+  initFrom(c: Checkpoint): void {
+    const values = Object.fromEntries(
+      Object.entries(c.params).map(([name, p]) => [name, { ...p, m: undefined, v: undefined }]),
+    );
+    this.network.store.fromHost(values);
+    this.network.setStepsTaken?.(stepsTaken(c));
   }
 
   release(): void {

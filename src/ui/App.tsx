@@ -285,6 +285,7 @@ export function App() {
                 adapter={engine.init.adapter}
                 limits={engine.init.limits}
                 features={engine.init.features}
+                kernels={engine.kernels}
               />
             </ErrorBoundary>
           )}
