@@ -16,6 +16,24 @@ export default defineConfig({
     ...(isTest ? { fs: { allow: ['.', '../shared'] } } : {}),
   },
   preview: { port: 4173, strictPort: true },
+  // The app's dependencies, bundled before the first test runs: a test server that finds one late
+  // (a request that reaches index.html pre-transforms main.tsx) reloads the browser mid-run, and a
+  // reloaded test file can leave Vitest waiting forever.
+  ...(isTest
+    ? {
+        optimizeDeps: {
+          include: [
+            'react',
+            'react/jsx-runtime',
+            'react/jsx-dev-runtime',
+            'react-dom/client',
+            'recharts',
+            'comlink',
+            'fflate',
+          ],
+        },
+      }
+    : {}),
   test: {
     testTimeout: 120_000,
     hookTimeout: 120_000,

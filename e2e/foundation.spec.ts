@@ -10,7 +10,21 @@ test('the page loads and shows the GPU adapter and the memory meter', async ({ p
   await expect(page.getByTestId('adapter-vendor')).not.toBeEmpty();
   await expect(page.getByTestId('adapter-kind')).toContainText(/software|hardware/);
   await expect(page.getByTestId('memory-total')).toContainText(/B/);
+  // Which kernel variant each family runs; before any run, the portable ones.
+  await expect(page.getByTestId('kernel-gemm')).toContainText('register');
+  await expect(page.getByTestId('kernel-spmm')).toContainText('lanes');
   expect(errors).toEqual([]);
+});
+
+test('?kernels= forces kernel variants, and the adapter panel says so', async ({ page }) => {
+  await page.goto('/?kernels=gemm=tiled,spmm=rowblock');
+  await expect(page.getByTestId('kernel-gemm')).toContainText('tiled — forced', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('kernel-spmm')).toContainText('rowblock — forced');
+  await expect(page.getByTestId('kernel-norm')).toContainText('row');
+  await page.goto('/?kernels=gemm=fast');
+  await expect(page.getByText('gemm has no variant "fast"')).toBeVisible({ timeout: 60_000 });
 });
 
 test('without the WebGPU flag the page explains what to do instead of failing', async ({

@@ -2,6 +2,7 @@
 // history is still there. Impossible settings are explained before anything runs.
 import { test, expect, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { strFromU8, unzipSync } from 'fflate';
 import { debug, fill, openStudio } from './helpers';
 
 async function download(page: Page, click: () => Promise<void>): Promise<string> {
@@ -52,6 +53,27 @@ test('a configuration in the address survives a reload, and so does the run hist
   expect(await readFile(svg, 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   const w = await download(page, () => page.getByTestId('weights-download').click());
   expect((await readFile(w)).subarray(0, 8).toString()).toBe('RGNNCKPT');
+  // The same weights as a PyTorch package, with the run's settings and its dataset inside.
+  const zip = unzipSync(
+    await readFile(await download(page, () => page.getByTestId('weights-export-pytorch').click())),
+  );
+  const folder = 'revgnn-rev-4x8-seed11-pytorch';
+  for (const f of ['model.py', 'train.py', 'predict.py', 'data.py', 'weights.safetensors'])
+    expect(Object.keys(zip)).toContain(`${folder}/${f}`);
+  const exported = JSON.parse(strFromU8(zip[`${folder}/config.json`]));
+  expect(exported.model).toMatchObject({ model: 'rev', layers: 4, channels: 8 });
+  expect(exported.train).toMatchObject({ lr: 0.02, seed: 11, shards: [0, 1, 2] });
+  expect(exported.source.dataDir).toBe('data/long-range');
+  expect(Object.keys(zip)).toContain(`${folder}/data/long-range/manifest.json`);
+  // Weights from PyTorch come back the same way: the package's safetensors loads in the page.
+  await page.getByTestId('weights-file').setInputFiles({
+    name: 'weights.safetensors',
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(zip[`${folder}/weights.safetensors`]),
+  });
+  await expect(page.getByTestId('weights-loaded')).toContainText(
+    'weights.safetensors: rev 4 × 8, after epoch 1 on long-range',
+  );
 
   await page.reload();
   await expect(page.getByTestId('adapter-line')).toBeVisible({ timeout: 60_000 });
@@ -72,7 +94,7 @@ test('a configuration in the address survives a reload, and so does the run hist
 
   // Overlaying the kept run draws it beside the (empty) current one.
   await table.locator('tbody tr').first().getByRole('checkbox').check();
-  const legend = page.getByTestId('loss-chart').locator('.recharts-legend-item');
+  const legend = page.getByTestId('loss-chart').locator('.chart-legend-item');
   await expect(legend).toHaveCount(1);
   await expect(legend).toContainText('rev GCN · 4 × 8');
   await expect(page.getByTestId('loss-chart').locator('.recharts-line-dots circle')).toHaveCount(1);

@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { registerBench } from './commands/bench.ts';
 import { registerConvert } from './commands/convert.ts';
 import { registerDeviceCheck } from './commands/device-check.ts';
+import { registerExport } from './commands/export.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerPredict } from './commands/predict.ts';
 import { registerSweep } from './commands/sweep.ts';
 import { registerTrain } from './commands/train.ts';
 import { devRunner } from './lib/hosts.ts';
@@ -14,7 +16,7 @@ export function buildProgram(): Command {
   program
     .name('revgnn')
     .description(
-      'RevGNN Studio on the command line: convert datasets, train, sweep and benchmark headless',
+      'RevGNN Studio on the command line: convert datasets, train, sweep, predict and benchmark headless, export to PyTorch',
     )
     .showHelpAfterError()
     .configureOutput({ outputError: (s, write) => write(s) });
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerSweep(program, devRunner);
   registerBench(program, devRunner);
   registerDeviceCheck(program, devRunner);
+  registerPredict(program, devRunner);
+  registerExport(program, devRunner);
   return program;
 }
 

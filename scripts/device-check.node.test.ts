@@ -46,6 +46,12 @@ describe('the device check', () => {
     expect(j.kernels.gemm.map((g: { channels: number }) => g.channels)).toEqual([64, 128, 256]);
     for (const g of j.kernels.gemm) expect(g.gflops * g.naiveGflops).toBeGreaterThan(0);
     for (const s of j.kernels.spmm) expect(s.gbps * s.overCopy).toBeGreaterThan(0);
+    // Every kernel variant the adapter runs, each against its baseline (naive GEMM or copy).
+    const variants = j.kernels.variants as { family: string; variant: string; value: number }[];
+    expect(variants.map((v) => `${v.family}=${v.variant}`)).toEqual(
+      expect.arrayContaining(['gemm=tiled', 'gemm-dw=tiled', 'spmm=rowblock', 'norm=row']),
+    );
+    for (const v of j.kernels.variants) expect(v.value * v.overBaseline).toBeGreaterThan(0);
     expect(j.steps.map((s: { label: string }) => s.label)).toEqual(
       DRY_PLAN.steps.map((s) => s.label),
     );

@@ -12,7 +12,11 @@
 //     a multiple of 4, so rows can be read as array<vec4f>; offsets/strides arrive in vec4 units.
 // The two families declare the same bindings with different element types; no entry point uses
 // both, which WGSL allows.
+//
+// Sections (joined by src/kernels/gemm-dispatch.ts): `header` (parameters, bindings, stores) is
+// shared with the workgroup-tiled variant in gemm-tiled.wgsl; `register` holds these entry points.
 
+//! header
 struct Params {
   rows: u32,      // I: output rows
   cols: u32,      // J: output columns
@@ -29,7 +33,7 @@ struct Params {
   flags: u32,     // bit 0: accumulate into C; bit 1: add bias
   chunk: u32,     // reduction rows per split (workgroup z); splits write to C + z*c_zs
   c_zs: u32,
-  col_tiles: u32, // ceil(J / 4)
+  col_tiles: u32, // column tiles: ceil(J / 4) here, ceil(J / 64) in gemm-tiled.wgsl
 }
 
 const WG: u32 = 64u;
@@ -58,8 +62,6 @@ fn split_range(z: u32) -> vec2u {
   return vec2u(p0, min(p0 + p.chunk, p.inner));
 }
 
-// ---- scalar path ---------------------------------------------------------------------------------
-
 fn store_scalar(i: u32, j: u32, z: u32, v: f32) {
   if (i >= p.rows || j >= p.cols) { return; }
   let idx = p.c_off + z * p.c_zs + i * p.c_rs + j;
@@ -68,6 +70,19 @@ fn store_scalar(i: u32, j: u32, z: u32, v: f32) {
   if ((p.flags & ACCUMULATE) != 0u) { r += c[idx]; }
   c[idx] = r;
 }
+
+// Row i of C holds one vec4 (4 columns) of this tile; bias and accumulate as in the scalar path.
+fn store4(i: u32, jt: u32, z: u32, v: vec4f) {
+  if (i >= p.rows) { return; }
+  let idx = p.c_off + z * p.c_zs + i * p.c_rs + jt;
+  var r = v;
+  if ((p.flags & BIAS) != 0u) { r += bias4[p.bias_off + jt]; }
+  if ((p.flags & ACCUMULATE) != 0u) { r += c4[idx]; }
+  c4[idx] = r;
+}
+
+//! register
+// ---- scalar path ---------------------------------------------------------------------------------
 
 @compute @workgroup_size(WG)
 fn gemm_tile(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -157,16 +172,6 @@ fn gemm_naive(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups
 }
 
 // ---- vec4 path (offsets and strides in vec4 units; a_cs, b_cs unused) ------------------------------
-
-// Row i of C holds one vec4 (4 columns) of this tile; bias and accumulate as in the scalar path.
-fn store4(i: u32, jt: u32, z: u32, v: vec4f) {
-  if (i >= p.rows) { return; }
-  let idx = p.c_off + z * p.c_zs + i * p.c_rs + jt;
-  var r = v;
-  if ((p.flags & BIAS) != 0u) { r += bias4[p.bias_off + jt]; }
-  if ((p.flags & ACCUMULATE) != 0u) { r += c4[idx]; }
-  c4[idx] = r;
-}
 
 // C = A·B with A (rows × inner) and B (inner × cols) row-major: the forward x·w.
 @compute @workgroup_size(WG)

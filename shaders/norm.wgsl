@@ -6,7 +6,11 @@
 // part (the split reduction's partials), dgamma, dbeta.
 // One invocation per row for the row passes: rows are short (a group's channels), and a
 // busy invocation beats a workgroup-per-row whose threads mostly idle at widths like 40.
+//
+// Sections: `header` and `columns` (the backward's column passes) are shared with the subgroup
+// variant in norm-subgroup.wgsl, which replaces `rows` (a subgroup per row).
 
+//! header
 struct Params {
   rows: u32,
   cols: u32,
@@ -35,6 +39,7 @@ fn linear(gid: vec3u, nwg: vec3u) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
 }
 
+//! rows
 // Mean, then the variance about it (two passes: no cancellation for rows far from zero).
 fn row_stats(base: u32) -> vec2f {
   let n = f32(p.cols);
@@ -85,6 +90,7 @@ fn backward_rows(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgro
   st_stats(4u * r + 3u, sgx / n);
 }
 
+//! columns
 // Backward pass 2, invocation (split k, column c) over the split's rows:
 //   dx = rstd·(g − mean(g) − x̂·mean(g·x̂))   (+ dx when accumulating)
 // and the split's partial sums of dy·x̂ (dgamma) and dy (dbeta) into part (splits × 2·cols:

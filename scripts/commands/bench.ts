@@ -88,6 +88,7 @@ async function runSuite(o: BenchCliOptions, runner: EntryRunner): Promise<void> 
     const t0 = Date.now();
     const result = await runner.run<BenchResult>(o.host, 'bench', args, {
       allowFolders: citeseer ? [citeseer] : [],
+      kernels: o.kernels,
     });
     const slug = `${result.adapter.vendor}-${result.adapter.architecture}`.replace(
       /[^\w.-]+/g,

@@ -46,6 +46,7 @@ export async function runDeviceCheck(o: DeviceCheckOptions, runner: EntryRunner)
       engine = await runner.run<DeviceCheckEngineResult>(o.host, 'device-check', args, {
         allowFolders: [partDir],
         timeoutMs: left(),
+        kernels: o.kernels,
       });
     } catch (e) {
       engineError = (e as Error).message;

@@ -11,6 +11,7 @@ import {
   SOLVER_METHODS,
   type ModelConfig,
 } from '../../src/models/config.ts';
+import { parseKernelChoice } from '../../src/kernels/variants.ts';
 import type { EntryRunner, HostChoice } from '../lib/hosts.ts';
 
 export function wholeNumber(min: number) {
@@ -46,6 +47,21 @@ export function modelKind(v: string): ModelConfig['model'] {
   }
   return v as ModelConfig['model'];
 }
+
+/** Checks --kernels on the Node side (a typo fails before a browser starts); keeps the text. */
+export function kernelChoice(v: string): string {
+  try {
+    parseKernelChoice(v);
+  } catch (e) {
+    throw new InvalidArgumentError(e instanceof Error ? e.message : String(e));
+  }
+  return v;
+}
+
+export const KERNELS_HELP =
+  'kernel variants: family=variant pairs (e.g. gemm=tiled,spmm=rowblock; the rest are timed ' +
+  'on the GPU at first use and cached), "tune" to time them on a software adapter too, ' +
+  '"default" for the portable ones';
 
 /** Options every command that builds a model takes. */
 export function addModelOptions(cmd: Command): Command {
@@ -184,18 +200,23 @@ export function budgetBytes(mb: number | undefined): number | null {
 }
 
 /** `--host`: where the engine runs (the runner says which hosts this build has). */
+/** Where an entry runs (--host) and which kernel variants its runtimes use (--kernels). */
 export function addHostOption(cmd: Command, runner: EntryRunner): Command {
-  return cmd.addOption(
-    new Option(
-      '--host <host>',
-      'chromium: headless Chromium; node: this process on Dawn (no browser); ' +
-        'auto: node where Dawn finds a hardware GPU, else chromium',
+  return cmd
+    .addOption(
+      new Option(
+        '--host <host>',
+        'chromium: headless Chromium; node: this process on Dawn (no browser); ' +
+          'auto: node where Dawn finds a hardware GPU, else chromium',
+      )
+        .choices([...runner.choices])
+        .default(runner.defaultHost),
     )
-      .choices([...runner.choices])
-      .default(runner.defaultHost),
-  );
+    .option('--kernels <choice>', KERNELS_HELP, kernelChoice);
 }
 
 export interface HostCliOptions {
   host: HostChoice;
+  /** --kernels, checked (src/kernels/variants.ts parseKernelChoice). */
+  kernels?: string;
 }

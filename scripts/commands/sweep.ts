@@ -50,6 +50,7 @@ export function registerSweep(program: Command, runner: EntryRunner): void {
       };
       const { rows } = await runner.run<{ rows: StepMeasurement[] }>(o.host, 'sweep', args, {
         allowFolders: data.allow,
+        kernels: o.kernels,
       });
       writeJson(o.out, rows);
       for (const r of rows) {

@@ -1,8 +1,8 @@
 // `revgnn train`: trains one model on a dataset in headless Chromium (the same engine as the page)
 // and writes { config, adapter, params, epochs, best, peakBytes, peakByTag, peakHeldBytes,
 // peakHeldByTag } as JSON (peakBytes: in use; peakHeldBytes: what the GPU held, pool included).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { EntryRunner } from '../lib/hosts.ts';
 import { configProblems, type ModelConfig } from '../../src/models/config.ts';
@@ -10,6 +10,8 @@ import type { TrainArgs } from '../../src/headless/train.ts';
 import { DEFAULT_TRAIN, type WeightDecayScope } from '../../src/train/options.ts';
 import { RECIPE_NAMES } from '../../src/train/recipes.ts';
 import { parseSeeds, type SeedSummary } from '../../src/train/seeds.ts';
+import { readWeightsFile } from '../../src/export/weights.ts';
+import { fromBase64, toBase64 } from '../../src/util/base64.ts';
 import { applyRecipe, RECIPE_HELP } from './recipe.ts';
 import {
   addHostOption,
@@ -42,6 +44,43 @@ interface TrainCliOptions extends ModelCliOptions, HostCliOptions {
   recipe?: string;
   seeds?: number[];
   out?: string;
+  saveWeights?: string;
+  initFrom?: string;
+}
+
+/** Each model setting and the option that sets it. */
+const MODEL_OPTIONS: [keyof ModelConfig, string][] = [
+  ['model', 'model'],
+  ['op', 'op'],
+  ['aggregation', 'aggr'],
+  ['learnAggr', 'learnAggr'],
+  ['heads', 'heads'],
+  ['layers', 'layers'],
+  ['channels', 'channels'],
+  ['groups', 'groups'],
+  ['dropout', 'dropout'],
+  ['tying', 'tying'],
+  ['tolerance', 'tol'],
+  ['warmupSteps', 'warmupSteps'],
+  ['solver', 'solver'],
+  ['jacobianPenalty', 'jacobianPenalty'],
+  ['inputDropout', 'inputDropout'],
+  ['features', 'features'],
+];
+
+/**
+ * --init-from: the weights file's own configuration stands in for every model option left at
+ * its default, so `train --init-from trained.safetensors` needs no model flags.
+ */
+function withFileDefaults(model: ModelConfig, file: string, cmd: Command): ModelConfig {
+  const saved = readWeightsFile(readFileSync(file), file, model).model;
+  const out = { ...model } as Record<string, unknown>;
+  for (const [key, option] of MODEL_OPTIONS) {
+    const source = cmd.getOptionValueSource(option);
+    if ((source === undefined || source === 'default') && saved[key] !== undefined)
+      out[key] = saved[key];
+  }
+  return out as unknown as ModelConfig;
 }
 
 export function registerTrain(program: Command, runner: EntryRunner): void {
@@ -106,12 +145,23 @@ export function registerTrain(program: Command, runner: EntryRunner): void {
       0,
     )
     .option('--out <file>', 'write the JSON here (default: stdout)')
+    .option(
+      '--save-weights <file>',
+      'write the trained weights here (.rgnn, as the page downloads)',
+    )
+    .option(
+      '--init-from <file>',
+      'start from these weights (.rgnn, or a safetensors from the PyTorch export); model options left out come from the file',
+    )
     .action(async (given: TrainCliOptions, command: Command) => {
       const o = applyRecipe(given, command);
       if (o.seeds && command.getOptionValueSource('seed') === 'cli')
         throw new Error('Give --seed or --seeds, not both.');
+      if (o.seeds && o.saveWeights)
+        throw new Error('--save-weights keeps one run: give --seed, not --seeds.');
       const data = dataRef(o.data);
-      const model = modelConfig(o, o.model, o.layers);
+      let model = modelConfig(o, o.model, o.layers);
+      if (o.initFrom) model = withFileDefaults(model, o.initFrom, command);
       const problems = configProblems(model);
       if (problems.length) throw new Error(problems.join(' '));
       const args: TrainArgs = {
@@ -122,6 +172,10 @@ export function registerTrain(program: Command, runner: EntryRunner): void {
         evalViews: o.evalViews,
         stream: o.stream,
         budgetBytes: budgetBytes(o.budgetMb),
+        ...(o.initFrom
+          ? { initFrom: { file: basename(o.initFrom), base64: toBase64(readFileSync(o.initFrom)) } }
+          : {}),
+        saveWeights: !!o.saveWeights,
         train: {
           epochs: o.epochs,
           lr: o.lr,
@@ -137,7 +191,16 @@ export function registerTrain(program: Command, runner: EntryRunner): void {
       };
       const result = await runner.run<TrainJson | SeedsJson>(o.host, 'train', args, {
         allowFolders: data.allow,
+        kernels: o.kernels,
       });
+      if (o.saveWeights && 'best' in result) {
+        mkdirSync(dirname(resolve(o.saveWeights)), { recursive: true });
+        writeFileSync(o.saveWeights, fromBase64(result.weights!));
+        console.error(`wrote ${o.saveWeights}`);
+        // The run's JSON names its weights (relative to itself), for `export --run`.
+        const from = o.out ? dirname(resolve(o.out)) : process.cwd();
+        result.weights = relative(from, resolve(o.saveWeights));
+      }
       writeJson(o.out, result);
       if ('summary' in result) {
         const { valid, test } = result.summary;
@@ -155,6 +218,8 @@ export function registerTrain(program: Command, runner: EntryRunner): void {
 
 interface TrainJson {
   best: { epoch: number; valid: number; test: number };
+  /** The trained weights: base64 from the engine, then the file's path (--save-weights). */
+  weights?: string;
 }
 
 interface SeedsJson {

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumArgs, chromiumPath } from '../browser.ts';
+import type { VariantCacheBridge } from '../../src/headless/kernel-host.ts';
+import { FileVariantCache } from './variant-cache-file.ts';
 import {
   entryFailed,
   HeadlessError,
@@ -40,6 +42,7 @@ export async function runHeadless<T>(
     const page = await browser.newPage();
     const failed = watchPage(page, !!opts.verbose);
     await page.exposeFunction('revgnnProgress', (p: HeadlessProgress) => onProgress(p));
+    await page.exposeFunction('revgnnVariantCache', variantCacheBridge(new FileVariantCache()));
     await Promise.race([openPage(page, url), failed]);
     const names = await page.evaluate(() => Object.keys(window.revgnnHeadless ?? {}));
     if (!names.includes(name)) {
@@ -48,7 +51,11 @@ export async function runHeadless<T>(
       );
     }
     const run = page
-      .evaluate(([n, a]) => window.revgnnHeadless![n as string](a), [name, args] as const)
+      .evaluate(([n, a, k]) => window.revgnnHeadless![n as string](a, k as string | null), [
+        name,
+        args,
+        opts.kernels ?? null,
+      ] as const)
       .catch((e: unknown) => {
         throw entryFailed(name, pageMessage(e));
       });
@@ -58,6 +65,14 @@ export async function runHeadless<T>(
     await browser?.close().catch(() => undefined);
     await server?.close().catch(() => undefined);
   }
+}
+
+/** The autotuner's choices kept in a file under the user's cache folder, for the page to use. */
+function variantCacheBridge(cache: FileVariantCache): VariantCacheBridge {
+  return async (op, key, record) => {
+    if (op === 'set' && record) await cache.set(key, record);
+    return op === 'get' ? ((await cache.get(key)) ?? null) : null;
+  };
 }
 
 async function startServer(allowFolders: string[]): Promise<ViteDevServer> {

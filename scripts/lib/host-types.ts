@@ -16,6 +16,8 @@ export interface HeadlessOptions {
   verbose?: boolean;
   /** Folders outside the project the page may read through /@fs/ (e.g. a dataset folder). */
   allowFolders?: string[];
+  /** Kernel variants, as `--kernels` takes them (src/kernels/variants.ts); default: autotuned. */
+  kernels?: string;
 }
 
 export class HeadlessError extends Error {

@@ -3,6 +3,7 @@
 // the Chromium host (./headless.ts).
 import { NodeFsSource, resolveDataset } from '../../src/graph/node-source.ts';
 import { installDatasetResolver } from '../../src/headless/dataset-ref.ts';
+import { configureKernels } from '../../src/headless/kernel-host.ts';
 import { throttledProgress } from '../../src/headless/progress.ts';
 import type { HeadlessEntry } from '../../src/headless/types.ts';
 import { installWebGpu } from './dawn.ts';
@@ -15,6 +16,7 @@ import {
 } from './host-types.ts';
 import { TerminalProgress } from './terminal-progress.ts';
 import type { EntryRunner } from './hosts.ts';
+import { FileVariantCache } from './variant-cache-file.ts';
 
 export async function runInNode<T>(
   name: string,
@@ -34,6 +36,7 @@ export async function runInNode<T>(
   installDatasetResolver((ref) =>
     ref.startsWith('/') ? new NodeFsSource(ref) : resolveDataset(ref),
   );
+  configureKernels(opts.kernels, new FileVariantCache());
   const bar = opts.onProgress ? null : new TerminalProgress();
   const send = opts.onProgress ?? ((p: HeadlessProgress) => bar!.update(p));
   try {

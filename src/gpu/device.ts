@@ -8,6 +8,8 @@ export interface AdapterSummary {
   description: string;
   /** True for a software adapter (SwiftShader): figures from it are not GPU speeds. */
   isFallback: boolean;
+  /** Largest subgroup the adapter may use (0 where it does not say). */
+  subgroupMaxSize: number;
 }
 
 /** Limits we raise to the adapter's maximum: the defaults (8 storage buffers, 128 MiB) are small. */
@@ -35,6 +37,8 @@ export interface GpuDeviceHandle {
   adapterInfo: AdapterSummary;
   limits: DeviceLimits;
   features: ReadonlySet<string>;
+  /** WGSL language extensions the implementation offers (e.g. `subgroup_id`). */
+  wgslFeatures: ReadonlySet<string>;
 }
 
 export interface AcquireOptions {
@@ -62,6 +66,7 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
     device: info.device || '',
     description: info.description || '',
     isFallback,
+    subgroupMaxSize: info.subgroupMaxSize ?? 0,
   };
 }
 
@@ -108,5 +113,6 @@ export async function acquireDevice(opts: AcquireOptions = {}): Promise<GpuDevic
     adapterInfo: summarizeAdapter(adapter),
     limits,
     features: new Set([...device.features]),
+    wgslFeatures: new Set([...(navigator.gpu.wgslLanguageFeatures ?? [])]),
   };
 }

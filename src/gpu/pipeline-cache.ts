@@ -69,6 +69,11 @@ export class PipelineCache {
     return this.kernels.size;
   }
 
+  /** The labels of every pipeline built so far (`module.entry(constants)`). */
+  labels(): string[] {
+    return [...this.kernels.values()].map((k) => k.label);
+  }
+
   private layoutFor(bindings: readonly BindingKind[]): GPUBindGroupLayout {
     const key = bindings.join(',');
     let layout = this.layouts.get(key);

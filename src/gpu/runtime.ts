@@ -13,10 +13,13 @@ import { TrackedAllocator, type AllocOptions } from './tracked-allocator';
 import { Tensor, type DType } from './tensor';
 import type { MemoryTag } from './memory-tags';
 import { PassTimer } from './timer';
+import { hostKernelOptions, VariantTable, type KernelVariantOptions } from './variants';
 
 export interface RuntimeOptions extends AcquireOptions {
   budgetBytes?: number | null;
   pooling?: boolean;
+  /** Kernel variant selection; default: what the host set with setHostKernelOptions. */
+  kernels?: KernelVariantOptions;
 }
 
 export interface TensorOptions {
@@ -40,6 +43,8 @@ export class GpuRuntime {
   readonly allocator: TrackedAllocator;
   readonly pipelines: PipelineCache;
   readonly batcher: CommandBatcher;
+  /** The variant each kernel family dispatches (src/kernels/variants.ts). */
+  readonly variants: VariantTable;
   readonly errors: { message: string; kind: string }[] = [];
   private lostInfo: { reason: string; message: string } | null = null;
   private readonly lostListeners = new Set<(info: { reason: string; message: string }) => void>();
@@ -50,8 +55,10 @@ export class GpuRuntime {
     readonly adapterInfo: AdapterSummary,
     readonly limits: DeviceLimits,
     readonly features: ReadonlySet<string>,
+    readonly wgslFeatures: ReadonlySet<string>,
     opts: RuntimeOptions,
   ) {
+    this.variants = new VariantTable(opts.kernels ?? hostKernelOptions());
     this.allocator = new TrackedAllocator(device, {
       budgetBytes: opts.budgetBytes ?? null,
       maxBufferSize: Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize),
@@ -78,7 +85,14 @@ export class GpuRuntime {
         opts.onError?.(message, kind);
       },
     });
-    rt = new GpuRuntime(handle.device, handle.adapterInfo, handle.limits, handle.features, opts);
+    rt = new GpuRuntime(
+      handle.device,
+      handle.adapterInfo,
+      handle.limits,
+      handle.features,
+      handle.wgslFeatures,
+      opts,
+    );
     if (early[0]) rt.handleLost(early[0]);
     return rt;
   }
@@ -218,6 +232,12 @@ export class GpuRuntime {
 
   get hasTimestamps(): boolean {
     return this.features.has('timestamp-query');
+  }
+
+  /** Frees what timing set up (query set, resolve buffer): a runtime that timed ends as one that did not. */
+  releaseTimer(): void {
+    this.timer?.destroy();
+    this.timer = null;
   }
 
   /** Times the GPU work `fn` records: timestamp queries where available, else wall time. */

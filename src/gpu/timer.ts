@@ -72,5 +72,6 @@ export class PassTimer {
 
   destroy(): void {
     this.querySet.destroy();
+    if (this.resolve.inUse) this.allocator.release(this.resolve);
   }
 }

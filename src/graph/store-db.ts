@@ -5,20 +5,7 @@ import { DatasetError } from './errors';
 const DB_NAME = 'revgnn-datasets';
 const DB_VERSION = 1;
 
-export function req<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
-
-export function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
+export { done, req } from '../util/idb';
 
 let dbPromise: Promise<IDBDatabase> | null = null;
 

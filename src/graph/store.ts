@@ -24,6 +24,9 @@ export interface StoredDataset {
   numEdges: number;
   task: DatasetManifest['task'];
   metric: DatasetManifest['metric'];
+  /** Classes (multi-class) or tasks (multi-label); absent in records stored before it was kept. */
+  numClasses?: number;
+  numTasks?: number;
   shards: number;
   source: string;
 }
@@ -157,6 +160,8 @@ export class StoreSink implements DatasetSink {
       numEdges: m.numEdges,
       task: m.task,
       metric: m.metric,
+      ...(m.numClasses !== undefined ? { numClasses: m.numClasses } : {}),
+      ...(m.numTasks !== undefined ? { numTasks: m.numTasks } : {}),
       shards: m.shards.length,
       source: m.source,
     };

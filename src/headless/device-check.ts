@@ -57,6 +57,19 @@ export interface KernelSummary {
   gemm: { channels: number; gflops: number; naiveGflops: number; overNaive: number }[];
   copyGbps: number;
   spmm: { channels: number; nnz: number; gbps: number; overCopy: number }[];
+  /**
+   * Every kernel variant this adapter runs (src/kernels/variants.ts): GEMMs in GFLOP/s over the
+   * naive GEMM at the same width, the others in GB/s over the copy.
+   */
+  variants: {
+    family: string;
+    variant: string;
+    op: string;
+    channels: number;
+    unit: 'GFLOP/s' | 'GB/s';
+    value: number;
+    overBaseline: number;
+  }[];
 }
 
 export interface DeviceCheckEngineResult {
@@ -178,6 +191,15 @@ function summarize(r: KernelBenchResult): KernelSummary {
       nnz: s.nnz,
       gbps: s.gbps,
       overCopy: s.gbps / r.copy.gbps,
+    })),
+    variants: r.variants.map((v) => ({
+      family: v.family,
+      variant: v.variant,
+      op: v.op,
+      channels: v.channels,
+      unit: v.unit,
+      value: v.value,
+      overBaseline: v.value / (v.unit === 'GFLOP/s' ? (naive.get(v.channels) ?? NaN) : r.copy.gbps),
     })),
   };
 }

@@ -4,6 +4,9 @@ import { runBench, type BenchArgs } from './bench';
 import { runBenchScale, type BenchScaleArgs } from './bench-scale';
 import { benchKernels, type BenchKernelsArgs } from './bench-kernels';
 import { deviceCheck, type DeviceCheckArgs } from './device-check';
+import { initialWeightsHeadless, type InitialWeightsArgs } from './initial-weights';
+import { inspectHeadless, type InspectArgs } from './inspect';
+import { predictHeadless, type PredictArgs } from './predict';
 import { sweepHeadless, type SweepArgs } from './sweep';
 import { trainHeadless, type TrainArgs } from './train';
 import type { HeadlessEntry } from './types';
@@ -15,6 +18,9 @@ export const ENTRIES: Record<string, HeadlessEntry> = {
   train: (args, progress) => trainHeadless(args as TrainArgs, progress),
   sweep: (args, progress) => sweepHeadless(args as SweepArgs, progress),
   'device-check': (args, progress) => deviceCheck(args as DeviceCheckArgs, progress),
+  predict: (args, progress) => predictHeadless(args as PredictArgs, progress),
+  'initial-weights': (args) => initialWeightsHeadless(args as InitialWeightsArgs),
+  inspect: (args, progress) => inspectHeadless(args as InspectArgs, progress),
 };
 
 /** The entry called `name`, or an error listing the registered ones. */

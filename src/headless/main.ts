@@ -5,6 +5,7 @@
 import { FetchSource } from '../graph/load';
 import { installDatasetResolver } from './dataset-ref';
 import { ENTRIES } from './entries';
+import { configureKernels, pageVariantCache } from './kernel-host';
 import { throttledProgress } from './progress';
 import type { HeadlessProgress, HeadlessRegistry } from './types';
 
@@ -29,10 +30,12 @@ installDatasetResolver((ref) => {
 window.revgnnHeadless = Object.fromEntries(
   Object.entries(ENTRIES).map(([name, entry]) => [
     name,
-    (args: unknown) =>
-      entry(
+    (args: unknown, kernels?: string | null) => {
+      configureKernels(kernels, pageVariantCache());
+      return entry(
         args,
         throttledProgress((p) => void window.revgnnProgress?.(p).catch(() => undefined)),
-      ),
+      );
+    },
   ]),
 );

@@ -2,11 +2,14 @@
 // Training and evaluation both run by parts; a dataset past the in-memory threshold (or with
 // stream: 'stream') is read part by part from its shards. With `seeds` the run is repeated once
 // per seed and the result is { runs, summary } (mean ± std of the best-valid scores).
+import { readWeightsFile } from '../export/weights';
 import { GpuRuntime } from '../gpu/runtime';
 import type { ModelConfig } from '../models/config';
-import { assertValidConfig } from '../models/config';
+import { assertValidConfig, weightsConfigMismatch } from '../models/config';
+import { encodeCheckpoint } from '../train/checkpoint';
 import { openTrainData, type StreamMode } from '../train/open-data';
 import { summarizeSeeds } from '../train/seeds';
+import { fromBase64, toBase64 } from '../util/base64';
 import { Trainer, type TrainOptions } from '../train/trainer';
 import { datasetSource } from './dataset-ref';
 import type { ProgressFn } from './types';
@@ -24,6 +27,10 @@ export interface TrainArgs {
   budgetBytes: number | null;
   /** Repeat the run once per seed (each overriding train.seed). */
   seeds?: number[];
+  /** Start from these weights (an .rgnn or a safetensors, base64), with a fresh optimizer. */
+  initFrom?: { file: string; base64: string };
+  /** Return the trained weights as an .rgnn file (base64, `weights` in the result). */
+  saveWeights?: boolean;
 }
 
 export async function trainHeadless(args: TrainArgs, progress: ProgressFn) {
@@ -57,6 +64,12 @@ async function trainOnce(args: TrainArgs, progress: ProgressFn) {
   const rt = await GpuRuntime.create({ budgetBytes: args.budgetBytes });
   try {
     const trainer = new Trainer(rt, opened.data, args.model, args.train);
+    if (args.initFrom) {
+      const c = readWeightsFile(fromBase64(args.initFrom.base64), args.initFrom.file, args.model);
+      const mismatch = weightsConfigMismatch(c.model, args.model);
+      if (mismatch) throw new Error(`${args.initFrom.file}: ${mismatch}`);
+      trainer.initFrom(c);
+    }
     const total = args.train.epochs;
     let epoch = 0;
     const result = await trainer.run({
@@ -81,8 +94,16 @@ async function trainOnce(args: TrainArgs, progress: ProgressFn) {
           total,
         }),
     });
+    const weights = args.saveWeights
+      ? toBase64(
+          encodeCheckpoint(
+            await trainer.checkpoint({ datasetName: opened.manifest.name, data: args.data }),
+          ),
+        )
+      : undefined;
     trainer.release();
     return {
+      ...(weights ? { weights } : {}),
       config: {
         data: args.data,
         dataset: opened.manifest.name,
@@ -94,6 +115,7 @@ async function trainOnce(args: TrainArgs, progress: ProgressFn) {
         streamed: opened.streamed,
       },
       adapter: rt.adapterInfo,
+      kernels: result.kernels,
       limits: {
         maxBufferSize: rt.limits.maxBufferSize,
         maxStorageBufferBindingSize: rt.limits.maxStorageBufferBindingSize,

@@ -13,5 +13,11 @@ export type ProgressFn = (p: HeadlessProgress) => void;
 /** An entry point: JSON-able arguments from the caller and a progress callback. */
 export type HeadlessEntry = (args: unknown, progress: ProgressFn) => Promise<unknown>;
 
-/** What the Node side sees on the page's window.revgnnHeadless: name → async function(args). */
-export type HeadlessRegistry = Record<string, (args: unknown) => Promise<unknown>>;
+/**
+ * What the Node side sees on the page's window.revgnnHeadless: name → async function(args,
+ * kernels), kernels being the `--kernels` text (src/kernels/variants.ts) for the entry's runtimes.
+ */
+export type HeadlessRegistry = Record<
+  string,
+  (args: unknown, kernels?: string | null) => Promise<unknown>
+>;

@@ -1,10 +1,12 @@
 // A CSR matrix on the GPU, uploaded once per (sub)graph and booked under 'graph'. The transposed
 // form keeps `perm` (its entries' positions in the original) so backward passes can walk sources
 // and still find each edge's own row of edge features and gradients. Also the argument checks and
-// shader assembly the sparse kernel wrappers (spmm, aggregate) share.
+// vec4 test the sparse kernel wrappers (spmm, aggregate) share.
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import type { Csr, CsrTransposed } from '../graph/types';
+
+export { wgslModule } from './wgsl-module';
 
 export interface CsrGpu {
   rows: number;
@@ -115,32 +117,6 @@ export function requireShape(
   if (t.dtype !== dtype) {
     throw new Error(`${kernel}: ${name} has dtype ${t.dtype}, expected ${dtype}.`);
   }
-}
-
-/**
- * One module from a WGSL file split into sections by `//! name` lines: the named sections joined in
- * the order given. Sparse kernels keep one body and two families of accessors (scalar, vec4).
- */
-export function wgslModule(code: string, sections: readonly string[]): string {
-  const parts = new Map<string, string>();
-  let name = '';
-  let lines: string[] = [];
-  for (const line of code.split('\n')) {
-    const m = /^\/\/! (\w+)\s*$/.exec(line);
-    if (m) {
-      parts.set(name, lines.join('\n'));
-      name = m[1];
-      lines = [];
-    } else lines.push(line);
-  }
-  parts.set(name, lines.join('\n'));
-  return sections
-    .map((s) => {
-      const text = parts.get(s);
-      if (text === undefined) throw new Error(`wgslModule: no section "${s}".`);
-      return text;
-    })
-    .join('\n');
 }
 
 /** True when every view can be read as array<vec4f>: offset, row stride and width multiples of 4. */

@@ -1,12 +1,17 @@
 // LayerNorm over the columns of each row, affine, on strided views. The backward keeps nothing
 // from the forward: it recomputes each row's statistics from x (recompute-friendly), and sums
-// dgamma/dbeta over rows in a deterministic two-pass split reduction (no float atomics).
+// dgamma/dbeta over rows in a deterministic two-pass split reduction (no float atomics). Two
+// variants of the row passes (./variants.ts, family `norm`): an invocation per row, or a subgroup
+// per row where the adapter has subgroups.
 import code from '../../shaders/norm.wgsl?raw';
+import subgroupCode from '../../shaders/norm-subgroup.wgsl?raw';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { uniforms, type UniformWriter } from '../gpu/uniforms';
 import { grid1d } from './grid';
 import { bindKernel, expectShape, type OperandDecl } from './operands';
+import { variantOf } from './variants';
+import { joinWgsl, wgslModule } from './wgsl-module';
 
 const WG = 64;
 const DEFAULT_EPS = 1e-5;
@@ -14,21 +19,36 @@ const DEFAULT_EPS = 1e-5;
 const MIN_CHUNK = 16;
 const MAX_CHUNK = 1024;
 
-const family = {
-  name: 'norm',
-  code,
-  manifest: [
-    { name: 'x', dtype: 'f32' },
-    { name: 'gamma', dtype: 'f32' },
-    { name: 'beta', dtype: 'f32' },
-    { name: 'dy', dtype: 'f32' },
-    { name: 'out', dtype: 'f32' },
-    { name: 'stats', dtype: 'f32' },
-    { name: 'part', dtype: 'f32' },
-    { name: 'dgamma', dtype: 'f32' },
-    { name: 'dbeta', dtype: 'f32' },
-  ] satisfies OperandDecl[],
+const manifest: OperandDecl[] = [
+  { name: 'x', dtype: 'f32' },
+  { name: 'gamma', dtype: 'f32' },
+  { name: 'beta', dtype: 'f32' },
+  { name: 'dy', dtype: 'f32' },
+  { name: 'out', dtype: 'f32' },
+  { name: 'stats', dtype: 'f32' },
+  { name: 'part', dtype: 'f32' },
+  { name: 'dgamma', dtype: 'f32' },
+  { name: 'dbeta', dtype: 'f32' },
+];
+
+const FAMILIES = {
+  row: { name: 'norm', code: wgslModule(code, ['header', 'rows', 'columns']), manifest },
+  subgroup: {
+    name: 'norm.subgroup',
+    code: joinWgsl(wgslModule(code, ['header']), subgroupCode, wgslModule(code, ['columns'])),
+    manifest,
+  },
 };
+
+/** The module of the chosen variant, and the grid of its row passes over `rows` rows. */
+function rowPasses(rt: GpuRuntime, rows: number) {
+  const variant = variantOf(rt, 'norm');
+  if (variant === 'row') return { family: FAMILIES.row, grid: grid1d(rows, WG) };
+  // Rows per workgroup: one per subgroup, counting on the largest subgroup the adapter may use
+  // (smaller ones leave some subgroups idle; each walks its rows by stride, so all are covered).
+  const widest = rt.adapterInfo.subgroupMaxSize || WG;
+  return { family: FAMILIES.subgroup, grid: grid1d(rows, Math.max(1, Math.floor(WG / widest))) };
+}
 
 interface NormParams {
   x: Tensor;
@@ -87,8 +107,9 @@ export function layerNorm(
   expectShape('layerNorm', 'gamma', gamma, 1, x.cols);
   expectShape('layerNorm', 'beta', beta, 1, x.cols);
   expectShape('layerNorm', 'out', out, x.rows, x.cols);
+  const { family, grid } = rowPasses(rt, x.rows);
   const { kernel, buffers } = bindKernel(rt, family, 'forward', { x, gamma, beta, out }, ['out']);
-  rt.batcher.dispatch(kernel, params({ x, gamma, beta, out, eps }), buffers, grid1d(x.rows, WG));
+  rt.batcher.dispatch(kernel, params({ x, gamma, beta, out, eps }), buffers, grid);
 }
 
 /**
@@ -132,8 +153,9 @@ export function layerNormBackward(
     dbeta,
   });
 
+  const { family, grid } = rowPasses(rt, x.rows);
   const rows = bindKernel(rt, family, 'backward_rows', { x, gamma, dy, stats }, ['stats']);
-  rt.batcher.dispatch(rows.kernel, u, rows.buffers, grid1d(x.rows, WG));
+  rt.batcher.dispatch(rows.kernel, u, rows.buffers, grid);
   const cols = bindKernel(rt, family, 'backward_cols', { x, gamma, dy, out: dx, stats, part }, [
     'out',
     'part',

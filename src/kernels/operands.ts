@@ -9,6 +9,7 @@ import type { BindingKind, CompiledKernel } from '../gpu/pipeline-cache';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { DType, Tensor } from '../gpu/tensor';
 import type { TrackedBuffer } from '../gpu/tracked-allocator';
+import { joinWgsl } from './wgsl-module';
 
 /** One operand a shader family may use: every name is always declared (absent ones are stubs). */
 export interface OperandDecl {
@@ -76,7 +77,8 @@ export function bindKernel(
   const name = `${family.name}<${key}>`;
   let code = codeCache.get(name);
   if (code === undefined) {
-    code = prelude(family.manifest, assigned, slotDtype, kinds, writes) + family.code;
+    // joinWgsl keeps a variant's `enable` directives at the very top, above the prelude.
+    code = joinWgsl(prelude(family.manifest, assigned, slotDtype, kinds, writes), family.code);
     codeCache.set(name, code);
   }
   const kernel = rt.kernel({

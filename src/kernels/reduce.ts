@@ -1,11 +1,15 @@
 // Deterministic reductions to a 1×1 tensor that stays on the GPU: partial sums per workgroup
 // into a workspace buffer, then one fixed-order final pass. The result for given inputs is the
-// same bits on every run, so training runs repeat exactly.
+// same bits on every run, so training runs repeat exactly. Two variants (./variants.ts, family
+// `reduce`): a workgroup-memory `tree`, and `subgroup` (subgroupAdd) where the adapter has them.
 import code from '../../shaders/reduce.wgsl?raw';
+import subgroupCode from '../../shaders/reduce-subgroup.wgsl?raw';
 import type { GpuRuntime } from '../gpu/runtime';
 import type { Tensor } from '../gpu/tensor';
 import { uniforms } from '../gpu/uniforms';
 import { bindKernel, expectShape, type OperandDecl } from './operands';
+import { variantOf } from './variants';
+import { joinWgsl, wgslModule } from './wgsl-module';
 
 const WG = 256;
 /** Pass 1 never launches more workgroups than this (pass 2 is one workgroup over them). */
@@ -16,16 +20,25 @@ const PER_INVOCATION = 8;
 const MODE = { sum: 0, dot: 1, sumsq: 2 } as const;
 type Mode = (typeof MODE)[keyof typeof MODE];
 
-const family = {
-  name: 'reduce',
-  code,
-  manifest: [
-    { name: 'a', dtype: 'f32' },
-    { name: 'b', dtype: 'f32' },
-    { name: 'part', dtype: 'f32' },
-    { name: 'out', dtype: 'f32' },
-  ] satisfies OperandDecl[],
+const manifest: OperandDecl[] = [
+  { name: 'a', dtype: 'f32' },
+  { name: 'b', dtype: 'f32' },
+  { name: 'part', dtype: 'f32' },
+  { name: 'out', dtype: 'f32' },
+];
+
+const FAMILIES = {
+  tree: { name: 'reduce', code: wgslModule(code, ['header', 'tree']), manifest },
+  subgroup: {
+    name: 'reduce.subgroup',
+    code: joinWgsl(wgslModule(code, ['header']), subgroupCode),
+    manifest,
+  },
 };
+
+function family(rt: GpuRuntime) {
+  return FAMILIES[variantOf(rt, 'reduce')];
+}
 
 /** Workgroups pass 1 uses for n elements: a function of n alone, so the order is fixed. */
 export function partialCount(n: number): number {
@@ -41,7 +54,7 @@ function partialPass(
   slot: number,
 ): number {
   const groups = partialCount(a.numel);
-  const { kernel, buffers } = bindKernel(rt, family, 'partial', { a, b, part }, ['part'], {
+  const { kernel, buffers } = bindKernel(rt, family(rt), 'partial', { a, b, part }, ['part'], {
     MODE: mode,
   });
   const u = uniforms()
@@ -71,7 +84,7 @@ export function finishPartials(
   if (count > part.numel || !part.isContiguous) {
     throw new Error(`finishPartials: ${count} partials from a ${part.rows}×${part.cols} view.`);
   }
-  const { kernel, buffers } = bindKernel(rt, family, 'finish', { part, out }, ['out']);
+  const { kernel, buffers } = bindKernel(rt, family(rt), 'finish', { part, out }, ['out']);
   const u = uniforms()
     .u32(0)
     .u32(0)

@@ -1,6 +1,6 @@
-// spmm on the GPU against the float64 reference: awkward shapes, strided views, accumulation,
-// the transposed product, and sparse bag-of-words features times a weight matrix (and its
-// weight gradient). Tolerance: |gpu − ref| / max(|ref|, 1) ≤ 1e-5 — float32 sums of at most a few
+// spmm on the GPU against the float64 reference, once per variant (lanes, rowblock): awkward
+// shapes, strided views, accumulation, the transposed product, and sparse bag-of-words features
+// times a weight matrix (and its weight gradient). Tolerance: |gpu − ref| / max(|ref|, 1) ≤ 1e-5 — float32 sums of at most a few
 // dozen products of magnitude ≤ 1 are good to ~1e-6 absolute.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GpuRuntime } from '../gpu/runtime';
@@ -16,6 +16,7 @@ import {
 } from '../testing/gpu-fixture';
 import { releaseCsr, uploadCsr, vec4Aligned } from './csr-gpu';
 import { spmm } from './spmm';
+import { forEachVariant } from '../testing/variants';
 
 const TOL = 1e-5;
 const FLOOR = 1;
@@ -56,7 +57,7 @@ function emptyRows(a: Csr): number {
   return n;
 }
 
-describe('spmm', () => {
+forEachVariant('spmm', () => {
   it('handles one node: with a self-loop, and with no edges', async () => {
     const loop = csrFromPairs(1, 1, [[0, 0]], [2.5]);
     for (const d of [1, 4, 6]) {
@@ -232,6 +233,25 @@ describe('spmm', () => {
     await expectNoGpuErrors(rt);
   });
 
+  it('walks rows longer than one staged step, and channels past one pass', async () => {
+    // Row 0 has 150 entries (many 4·TPR-entry steps), rows 1–3 have none, the rest a few: one
+    // workgroup's rows differ in length. 600 channels pass 8·64, the widest row block.
+    const pairs: [number, number][] = [];
+    for (let j = 0; j < 150; j++) pairs.push([0, j]);
+    for (let i = 4; i < 9; i++) for (let j = 0; j < i; j++) pairs.push([i, (7 * j + i) % 150]);
+    const weights = pairs.map((_, n) => ((n % 7) - 3) / 4);
+    const a = csrFromPairs(9, 150, pairs, weights);
+    for (const d of [3, 8, 600]) {
+      for (const accumulate of [false, true]) {
+        const { gpu, ref } = await runSpmm(a, d, 50 + d, { accumulate });
+        expectClose(gpu, ref, TOL, FLOOR);
+      }
+    }
+    await expectNoGpuErrors(rt);
+  });
+});
+
+describe('spmm reference and checks', () => {
   it('reference: Aᵀ·G is the gradient of Σ (A·x) ⊙ G, by central differences (tol 1e-6)', () => {
     const a = randomCsr(7, 6, 2, rng(40), { values: true });
     const d = 3;

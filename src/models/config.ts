@@ -210,3 +210,22 @@ export function assertValidConfig(cfg: ModelConfig): void {
   const problems = configProblems(cfg);
   if (problems.length) throw new ConfigError(problems);
 }
+
+/**
+ * Why weights saved under one configuration cannot serve another (null when they can): every
+ * setting but dropout and the memory policy shapes the parameters or what they compute.
+ */
+export function weightsConfigMismatch(saved: ModelConfig, wanted: ModelConfig): string | null {
+  const keys = new Set([...Object.keys(saved), ...Object.keys(wanted)]);
+  keys.delete('dropout');
+  keys.delete('policy');
+  const diff: string[] = [];
+  for (const k of keys) {
+    const a = (saved as unknown as Record<string, unknown>)[k];
+    const b = (wanted as unknown as Record<string, unknown>)[k];
+    if (a !== b) diff.push(`${k} ${String(a)} (weights) vs ${String(b)} (configuration)`);
+  }
+  return diff.length
+    ? `The loaded weights do not fit this configuration: ${diff.join(', ')}.`
+    : null;
+}

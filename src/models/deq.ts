@@ -135,6 +135,11 @@ export class DeqNetwork implements Model {
     return this.encoder.linear.params;
   }
 
+  /** Restored weights continue the warm-up count where their run left it. */
+  setStepsTaken(steps: number): void {
+    this.steps = steps;
+  }
+
   /** Whether the current weights come from (and are evaluated by) the unrolled warm-up network. */
   get warmingUp(): boolean {
     return this.warmupSteps > 0 && this.steps <= this.warmupSteps;

@@ -47,6 +47,8 @@ export interface Model {
   ): StepResult | Promise<StepResult>;
   /** Inference: logits for every node. */
   forward(ctx: StepContext): Tensor | Promise<Tensor>;
+  /** Weights restored after this many training steps (a model whose behaviour counts them). */
+  setStepsTaken?(steps: number): void;
   release(): void;
 }
 

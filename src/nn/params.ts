@@ -5,6 +5,7 @@
 import type { GpuRuntime } from '../gpu/runtime';
 import { Tensor } from '../gpu/tensor';
 import { fill } from '../kernels/elementwise';
+import { weightProblems, WeightsMismatchError } from './weights-check';
 
 export type Init =
   { kind: 'glorot'; fanIn: number; fanOut: number } | { kind: 'const'; value: number };
@@ -177,21 +178,17 @@ export class ParamStore {
     return out;
   }
 
-  /** Restores values (and moments) saved by toHost; names and shapes must match. */
+  /** Restores values (and moments) saved by toHost; refuses weights that do not fit, naming each tensor. */
   fromHost(host: HostParams): void {
     const f = this.flat;
     const value = new Float32Array(f.value.cols);
     const hasMoments = this.params.every((p) => host[p.name]?.m && host[p.name]?.v);
     const m = hasMoments ? new Float32Array(f.value.cols) : null;
     const v = hasMoments ? new Float32Array(f.value.cols) : null;
+    const problems = weightProblems(this.params, host);
+    if (problems.length) throw new WeightsMismatchError(problems);
     for (const p of this.params) {
       const h = host[p.name];
-      if (!h) throw new Error(`The checkpoint has no parameter "${p.name}".`);
-      if (h.rows !== p.rows || h.cols !== p.cols) {
-        throw new Error(
-          `Checkpoint parameter "${p.name}" is ${h.rows}×${h.cols}; the model needs ${p.rows}×${p.cols}.`,
-        );
-      }
       value.set(h.value, p.offset);
       m?.set(h.m!, p.offset);
       v?.set(h.v!, p.offset);
@@ -214,5 +211,13 @@ export class ParamStore {
 
 export type HostParams = Record<
   string,
-  { rows: number; cols: number; value: Float32Array; m?: Float32Array; v?: Float32Array }
+  {
+    rows: number;
+    cols: number;
+    value: Float32Array;
+    m?: Float32Array;
+    v?: Float32Array;
+    /** The shape the file gave (safetensors: [D] for a vector), for messages. */
+    shape?: number[];
+  }
 >;

@@ -99,7 +99,8 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   const payloadStart = start + jsonLen;
   const floats = (bytes.length - payloadStart) / 4;
-  const copy = bytes.slice(payloadStart, payloadStart + floats * 4);
+  // A copy (a Node Buffer's slice would be a view into a shared pool), 4-byte aligned.
+  const copy = new Uint8Array(bytes.subarray(payloadStart, payloadStart + Math.floor(floats) * 4));
   const payload = new Float32Array(copy.buffer, 0, Math.floor(floats));
   const params: HostParams = {};
   for (const t of header.tensors) {
@@ -119,4 +120,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     params,
     extra: header.extra,
   };
+}
+
+/** Training steps the weights have seen (a file without optimizer state records them apart). */
+export function stepsTaken(c: Checkpoint): number {
+  const s = c.extra?.stepsTaken;
+  return typeof s === 'number' ? s : c.adamStep;
 }

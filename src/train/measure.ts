@@ -11,6 +11,7 @@ import { Adam, DEFAULT_ADAM } from './adam';
 import { releaseBatch, uploadBatch } from './batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
+import { tuneKernelsFor } from './tune-kernels';
 
 export interface StepMeasurement {
   model: ModelConfig['model'];
@@ -45,6 +46,7 @@ export async function measureStep(
   const rt = await GpuRuntime.create({ budgetBytes: opts.budgetBytes });
   const base = { model: model.model, layers: model.layers };
   try {
+    await tuneKernelsFor(rt, data, model);
     rt.allocator.resetPeaks();
     if (opts.withTimeline) rt.allocator.beginTimeline();
     const t0 = performance.now();

@@ -9,6 +9,7 @@ import { Adam, DEFAULT_ADAM } from './adam';
 import { releaseBatch, uploadBatch } from './batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
+import { tuneKernelsFor } from './tune-kernels';
 
 export interface StepTiming {
   /** Median wall time of one step. */
@@ -27,6 +28,8 @@ export async function timeSteps(
   model: ModelConfig,
   opts: { seed: number; steps: number },
 ): Promise<StepTiming> {
+  // The steps run the kernel variants a run would (timed once per adapter and cached).
+  await tuneKernelsFor(rt, data, model);
   const net = buildModel(rt, model, data.shape, opts.seed);
   const adam = new Adam(rt, net.store, DEFAULT_ADAM);
   const batch = uploadBatch(rt, (await data.trainParts(1).get(0)).graph);

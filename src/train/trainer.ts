@@ -11,7 +11,7 @@ import type { ModelConfig } from '../models/config';
 import { buildModel, type Model, type SolverStats } from '../models/index';
 import { Adam, DEFAULT_ADAM } from './adam';
 import type { Batch } from './batch';
-import type { Checkpoint } from './checkpoint';
+import { stepsTaken, type Checkpoint } from './checkpoint';
 import { evaluateByParts, type EvaluateHooks, type Scores } from './evaluate';
 import { withFeaturePrep } from './feature-prep';
 import { checkPartsFit } from './memory-plan';
@@ -19,6 +19,8 @@ import { ResidentBatch } from './resident-batch';
 import { taskLoss } from './task-loss';
 import type { TrainData } from './train-data';
 import type { TrainOptions } from './options';
+import { tuneKernelsFor } from './tune-kernels';
+import type { KernelChoices } from '../kernels/autotune';
 
 export { DEFAULT_TRAIN, type TrainOptions } from './options';
 export type { TrainData } from './train-data';
@@ -96,6 +98,8 @@ export interface TrainResult {
   stoppedEarly: boolean;
   /** The run ended before its last epoch because validation stopped improving (patience). */
   earlyStopped: boolean;
+  /** The kernel variant each family ran, and how it was chosen. */
+  kernels: KernelChoices;
 }
 
 export class TrainingDivergedError extends Error {
@@ -202,8 +206,15 @@ export class Trainer {
     let lossSteps = 0;
     let reconstruction: number | null = null;
     const solves: SolverStats[] = [];
+    // Time held at a pause is not the epoch's: it is measured and left out of `ms`.
+    let pausedMs = 0;
     for (let s = 0; s < parts.count; s++) {
-      if (hooks.control && (await hooks.control()) === 'stop') return null;
+      if (hooks.control) {
+        const c0 = performance.now();
+        const go = await hooks.control();
+        pausedMs += performance.now() - c0;
+        if (go === 'stop') return null;
+      }
       const part = await parts.get(s);
       const every = this.opts.reconstructionEvery;
       const globalStep = this.adam.step + 1;
@@ -231,7 +242,7 @@ export class Trainer {
       epoch,
       loss: lossSteps ? lossSum / lossSteps : NaN,
       ...scores,
-      ms: performance.now() - t0,
+      ms: performance.now() - t0 - pausedMs,
       steps: parts.count,
       reconstruction,
       solver: summarizeSolves(solves),
@@ -242,6 +253,7 @@ export class Trainer {
   }
 
   async run(hooks: TrainHooks = {}): Promise<TrainResult> {
+    const kernels = await tuneKernelsFor(this.rt, this.data, this.model);
     this.rt.allocator.resetPeaks();
     let stoppedEarly = false;
     let earlyStopped = false;
@@ -267,6 +279,7 @@ export class Trainer {
       params: this.network.paramCount,
       stoppedEarly,
       earlyStopped,
+      kernels,
     };
   }
 
@@ -302,11 +315,24 @@ export class Trainer {
 
   restore(c: Checkpoint): void {
     this.network.store.fromHost(c.params);
+    this.network.setStepsTaken?.(stepsTaken(c));
     this.adam.step = c.adamStep;
     this.epoch = c.epoch;
     const history = c.extra?.history;
     if (Array.isArray(history))
       this.history.splice(0, this.history.length, ...(history as EpochRecord[]));
+  }
+
+  /**
+   * Starts from another run's weights (an .rgnn or a safetensors from the PyTorch export): values
+   * only, with a fresh optimizer and epochs counted from 1.
+   */
+  initFrom(c: Checkpoint): void {
+    const values = Object.fromEntries(
+      Object.entries(c.params).map(([name, p]) => [name, { ...p, m: undefined, v: undefined }]),
+    );
+    this.network.store.fromHost(values);
+    this.network.setStepsTaken?.(stepsTaken(c));
   }
 
   release(): void {

@@ -1,10 +1,13 @@
 import type { AdapterSummary, DeviceLimits } from '../gpu/device';
 import { formatBytes } from '../util/format';
+import type { KernelVariants as Choices } from '../worker/protocol';
+import { KernelVariants } from './KernelVariants';
 
 export function AdapterPanel(props: {
   adapter: AdapterSummary;
   limits: DeviceLimits;
   features: string[];
+  kernels: Choices | null;
 }) {
   const { adapter, limits, features } = props;
   return (
@@ -34,6 +37,8 @@ export function AdapterPanel(props: {
             .join(', ') || 'none of the optional ones'}
         </dd>
       </dl>
+      <h3>Kernels</h3>
+      <KernelVariants choices={props.kernels} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 // The page: configuration on the left; training, its charts, memory and the depth sweep on the
-// right; the run history below. Everything heavy happens in the engine worker.
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { TimelineSeries } from '../worker/protocol';
+// right; the run history below; the guided tour beside it all. On a phone the training controls
+// come first. Everything heavy happens in the engine worker.
+import { useCallback, useEffect, useState } from 'react';
 import { AdapterPanel } from './AdapterPanel';
 import { RunCharts } from './charts/RunCharts';
 import { ConfigPanel } from './config/ConfigPanel';
@@ -10,27 +10,31 @@ import { DatasetImport } from './DatasetImport';
 import { publishDebug } from './debug';
 import { ErrorBoundary } from './ErrorBoundary';
 import { RunHistory } from './history/RunHistory';
+import { BlockView } from './diagram/BlockView';
 import { useHistory } from './history/use-history';
 import { TimelinePanel } from './memory/TimelinePanel';
+import { useTimelines } from './memory/use-timelines';
 import { MemoryMeter } from './MemoryMeter';
 import { Messages } from './Messages';
 import { NoWebGpu } from './NoWebGpu';
+import { ClassroomView } from './present/ClassroomView';
 import { TrainPanel } from './run/TrainPanel';
 import { useRun } from './run/use-run';
 import type { LoadedWeights } from './run/WeightsControls';
-import {
-  budgetBytes,
-  DEFAULT_RUN,
-  modelLabel,
-  runProblems,
-  type RunConfig,
-} from './state/run-config';
+import { budgetBytes, DEFAULT_RUN, modelLabel, type RunConfig } from './state/run-config';
+import { useRunProblems } from './state/use-run-problems';
 import { usePageState } from './state/use-page-state';
-import { encodeState } from './state/url-state';
+import { encodeState, type PageState } from './state/url-state';
+import { StudioHeader } from './StudioHeader';
+import { DepthPrediction } from './sweep/DepthPrediction';
 import { SweepPanel } from './sweep/SweepPanel';
+import { useSweep } from './sweep/use-sweep';
+import { TourCard } from './tour/TourCard';
+import { type SweepMetric } from './sweep/sweep-series';
+import './teaching.css';
 import { useEngine } from './useEngine';
-
-const MAX_TIMELINES = 4;
+import { useTeaching } from './use-teaching';
+import { useMediaQuery } from './use-media-query';
 
 export function App() {
   const engine = useEngine();
@@ -38,23 +42,24 @@ export function App() {
   const cfg = state.run;
   const embed = state.embed;
   const history = useHistory();
-  const [timelines, setTimelines] = useState<TimelineSeries[]>([]);
-  const [measuring, setMeasuring] = useState(false);
-  const [sweeping, setSweeping] = useState(false);
+  const ready = engine.init?.ok === true;
+  const client = ready ? engine.client : null;
+  const timelines = useTimelines(client);
+  const sweep = useSweep(client);
+  const [sweepMetric, setSweepMetric] = useState<SweepMetric>('activations');
   const [loaded, setLoaded] = useState<LoadedWeights | null>(null);
+  // The moment of the measured step being looked at: the timeline's cursor, the block's moment.
+  const [position, setPosition] = useState(0.3);
+  const narrow = useMediaQuery('(max-width: 980px)');
   const manifest = useManifest(cfg.dataset);
   const stored = useStoredDatasets();
 
-  const addTimeline = useCallback(
-    (t: TimelineSeries) =>
-      setTimelines((ts) => [...ts.filter((x) => x.label !== t.label), t].slice(-MAX_TIMELINES)),
-    [],
-  );
   const adapter = engine.init?.ok
     ? `${engine.init.adapter.vendor} ${engine.init.adapter.architecture}`.trim()
     : '';
-  const run = useRun(engine.client, adapter, addTimeline, history.add);
+  const run = useRun(engine.client, adapter, timelines.add, history.add);
   const runActive = run.view.phase !== 'idle' && run.view.phase !== 'finished';
+  const busy = runActive || timelines.busy || sweep.view.running;
 
   const setRun = useCallback(
     (fn: (c: RunConfig) => RunConfig) => update((s) => ({ ...s, run: fn(s.run) })),
@@ -62,19 +67,7 @@ export function App() {
   );
 
   const m = manifest.manifest;
-  const problems = useMemo(() => {
-    const facts = m
-      ? {
-          numShards: m.shards.length,
-          nodes: (cfg.shards ?? m.shards.map((_, i) => i))
-            .filter((i) => i < m.shards.length)
-            .reduce((t, i) => t + m.shards[i].nodes, 0),
-        }
-      : {};
-    const out = runProblems(cfg, facts);
-    if (manifest.error) out.unshift({ field: 'dataset', text: manifest.error });
-    return out;
-  }, [cfg, m, manifest.error]);
+  const problems = useRunProblems(cfg, manifest);
 
   const onLoaded = useCallback(
     (w: LoadedWeights | null) => {
@@ -86,14 +79,29 @@ export function App() {
     [setRun],
   );
 
-  const { client } = engine;
+  const {
+    tour,
+    notes: tourNotesNow,
+    predicted,
+    mismatch,
+  } = useTeaching({
+    state,
+    update,
+    run,
+    history,
+    sweep,
+    timelines,
+    look: setPosition,
+    sweepMetric,
+  });
+
   useEffect(() => {
     publishDebug({
       loseDevice: async () => {
-        await client?.loseDevice();
+        await engine.client?.loseDevice();
       },
     });
-  }, [client]);
+  }, [engine.client]);
   useEffect(() => {
     publishDebug({
       run: {
@@ -101,6 +109,7 @@ export function App() {
         status: run.view.result?.status ?? null,
         epochs: run.view.epochs.length,
         notice: run.view.notice,
+        recordId: run.view.recordId,
       },
       historyCount: history.runs.length,
       problems: problems.map((p) => p.text),
@@ -113,45 +122,62 @@ export function App() {
         label: modelLabel(run.view.config.model),
         model: run.view.config.model.model,
         epochs: run.view.epochs,
+        recordId: run.view.recordId,
       }
     : null;
   const overlays = history.runs.filter((r) => history.overlay.has(r.id));
-  const ready = engine.init?.ok === true;
+
+  const sv = sweep.view;
+  const href = (patch: Partial<PageState>) => `?${encodeState({ ...state, ...patch })}`;
+  const tourCard = <TourCard tour={tour} canRun={ready && !busy} />;
+
+  if (state.present)
+    return (
+      <ClassroomView
+        sweep={sv}
+        metric={sweepMetric}
+        timelines={timelines.series}
+        cfg={cfg}
+        notes={tourNotesNow}
+        studioHref={href({ present: false })}
+        tour={tourCard}
+        position={position}
+        onPosition={setPosition}
+      />
+    );
+
+  const trainPanel = (
+    <ErrorBoundary name="training">
+      <TrainPanel
+        run={run}
+        cfg={cfg}
+        problems={problems}
+        client={client}
+        blocked={timelines.busy || sv.running}
+        loaded={loaded}
+        onLoaded={onLoaded}
+        controls={!embed}
+      />
+    </ErrorBoundary>
+  );
 
   return (
     <div className={embed ? 'app embed' : 'app'}>
-      <header className="top">
-        <div>
-          <h1>RevGNN Studio</h1>
-          <p className="tagline">
-            Train 1000-layer graph neural networks on your own GPU. Reversible blocks keep
-            activation memory at O(N·D) instead of O(L·N·D).
-          </p>
-        </div>
-        {engine.init?.ok && (
-          <p className="adapter-line" data-testid="adapter-line">
-            GPU: {adapter || 'unknown adapter'}
-            {engine.init.adapter.isFallback ? ' — software emulation, expect slow training' : ''}
-          </p>
-        )}
-      </header>
+      <StudioHeader
+        init={engine.init}
+        adapter={adapter}
+        onTour={tour.start}
+        tourOpen={tour.step !== null}
+        classroomHref={href({ present: true, embed: false })}
+      />
 
-      {notes.length > 0 && (
-        <div className="panel warn" role="status" data-testid="url-notes">
-          <strong>Some settings in the address were not understood:</strong>
-          <ul>
-            {notes.map((n) => (
-              <li key={n}>{n}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      <Messages messages={engine.messages} onDismiss={engine.dismiss} />
+      <Messages messages={engine.messages} onDismiss={engine.dismiss} addressNotes={notes} />
 
       {!engine.init && <p data-testid="starting">Starting the GPU engine…</p>}
       {engine.init && !engine.init.ok && <NoWebGpu message={engine.init.message} />}
 
       <div className="layout">
+        {narrow && !embed && trainPanel}
         {!embed && (
           <aside className="side">
             <ErrorBoundary name="configuration">
@@ -162,6 +188,13 @@ export function App() {
                 stored={stored.stored}
                 manifest={manifest}
                 disabled={runActive}
+                depthNote={
+                  <DepthPrediction
+                    predictions={predicted.total}
+                    mismatch={mismatch}
+                    budgetBytes={sv.budgetBytes}
+                  />
+                }
               />
             </ErrorBoundary>
           </aside>
@@ -172,63 +205,60 @@ export function App() {
               {modelLabel(cfg.model)} on{' '}
               {cfg.dataset.kind === 'builtin' ? cfg.dataset.name : cfg.dataset.id}, {cfg.epochs}{' '}
               epochs, seed {cfg.seed}.{' '}
-              <a
-                href={`?${encodeState({ ...state, embed: false })}`}
-                target="_blank"
-                rel="noreferrer"
-              >
+              <a href={href({ embed: false })} target="_blank" rel="noreferrer">
                 Open in RevGNN Studio
               </a>
             </p>
           )}
-          <ErrorBoundary name="training">
-            <TrainPanel
-              run={run}
-              cfg={cfg}
-              problems={problems}
-              client={ready ? engine.client : null}
-              blocked={measuring || sweeping}
-              loaded={loaded}
-              onLoaded={onLoaded}
-              controls={!embed}
-            />
-          </ErrorBoundary>
+          {(!narrow || embed) && trainPanel}
           <ErrorBoundary name="charts">
-            <RunCharts current={current} metric={metric} overlays={overlays} />
+            <RunCharts
+              current={current}
+              metric={metric}
+              overlays={overlays}
+              annotations={{ loss: tourNotesNow.loss }}
+            />
           </ErrorBoundary>
           <div className="memory-row">
             <ErrorBoundary name="memory meter">
-              {engine.memory ? (
-                <MemoryMeter memory={engine.memory} budgetBytes={budgetBytes(cfg)} />
-              ) : (
-                <section className="panel" data-testid="memory-meter-waiting">
-                  <h2>GPU memory</h2>
-                  <p className="muted">The meter appears once the GPU engine has started.</p>
-                </section>
-              )}
+              <MemoryMeter memory={engine.memory} budgetBytes={budgetBytes(cfg)} />
             </ErrorBoundary>
             <ErrorBoundary name="step timeline">
               <TimelinePanel
-                client={ready ? engine.client : null}
+                timelines={timelines}
                 cfg={cfg}
-                series={timelines}
-                onCapture={addTimeline}
-                onClear={() => setTimelines([])}
-                blocked={runActive || sweeping}
+                ready={ready}
+                blocked={runActive || sv.running}
                 canRun={problems.length === 0}
-                onBusy={setMeasuring}
+                annotations={tourNotesNow.timeline}
+                position={position}
+                onPosition={setPosition}
               />
             </ErrorBoundary>
           </div>
+          <ErrorBoundary name="block diagram">
+            <BlockView
+              series={timelines.series}
+              position={position}
+              onPosition={setPosition}
+              model={cfg.model.model}
+              groups={cfg.model.groups}
+              layers={cfg.model.layers}
+            />
+          </ErrorBoundary>
           <ErrorBoundary name="depth sweep">
             <SweepPanel
-              client={ready ? engine.client : null}
+              sweep={sweep}
+              ready={ready}
               cfg={cfg}
-              sweep={state.sweep}
+              sweepCfg={state.sweep}
               onChange={(fn) => update((s) => ({ ...s, sweep: fn(s.sweep) }))}
-              blocked={runActive || measuring}
-              onBusy={setSweeping}
+              blocked={runActive || timelines.busy}
               controls={!embed}
+              metric={sweepMetric}
+              onMetric={setSweepMetric}
+              predictions={predicted.chart}
+              annotations={tourNotesNow.sweep}
             />
           </ErrorBoundary>
           {!embed && (
@@ -255,15 +285,17 @@ export function App() {
                 adapter={engine.init.adapter}
                 limits={engine.init.limits}
                 features={engine.init.features}
+                kernels={engine.kernels}
               />
             </ErrorBoundary>
           )}
         </main>
       </div>
+      {tourCard}
       <footer className="foot">
         Reproduces Li, Müller, Ghanem, Koltun, “Training Graph Neural Networks with 1000 Layers”,
         ICML 2021. Nothing leaves your machine.{' '}
-        {!embed && <a href={`?${encodeState({ ...state, embed: true })}`}>Embed / teaching view</a>}
+        {!embed && <a href={href({ embed: true })}>Embed / teaching view</a>}
       </footer>
     </div>
   );

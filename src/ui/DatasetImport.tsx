@@ -70,6 +70,13 @@ function plainError(r: Extract<ConvertResult, { ok: false }>): string {
   return r.message;
 }
 
+/** "7 classes", "112 tasks (multi-label)"; older records knew only the kind. */
+function labelWords(d: StoredDataset): string {
+  if (d.task === 'multilabel')
+    return d.numTasks !== undefined ? `${d.numTasks} tasks (multi-label)` : 'multi-label';
+  return d.numClasses !== undefined ? `${d.numClasses} classes` : 'classes';
+}
+
 function storageProblem(e: unknown): string {
   const why = e instanceof Error ? e.message : String(e);
   return `Browser storage is unavailable here (${why}); converted datasets cannot be kept.`;
@@ -189,6 +196,7 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
                   type="button"
                   onClick={() => onSelect(ref)}
                   aria-pressed={isSelected(ref)}
+                  aria-label={`Use ${d.title}`}
                   style={{ marginLeft: '0.5rem' }}
                 >
                   {isSelected(ref) ? 'Selected' : 'Use'}
@@ -210,8 +218,7 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
             <li key={d.id} style={{ margin: '0 0 0.5rem' }} data-testid={`stored-${d.id}`}>
               <strong>{d.id}</strong>{' '}
               <span className="muted">
-                {d.numNodes.toLocaleString()} nodes ·{' '}
-                {d.task === 'multilabel' ? 'multi-label' : 'classes'} · {d.shards} shard
+                {d.numNodes.toLocaleString()} nodes · {labelWords(d)} · {d.shards} shard
                 {d.shards === 1 ? '' : 's'} · {formatBytes(d.bytes)} · stored in this browser
               </span>
               {onSelect && (
@@ -219,6 +226,7 @@ export function DatasetImport({ onSelect, selected, onStoredChange }: DatasetImp
                   type="button"
                   onClick={() => onSelect(ref)}
                   aria-pressed={isSelected(ref)}
+                  aria-label={`Use ${d.id}`}
                   style={{ marginLeft: '0.5rem' }}
                 >
                   {isSelected(ref) ? 'Selected' : 'Use'}

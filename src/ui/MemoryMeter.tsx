@@ -10,9 +10,16 @@ export function MemoryMeter({
   memory,
   budgetBytes,
 }: {
-  memory: MemorySnapshot;
+  memory: MemorySnapshot | null;
   budgetBytes?: number | null;
 }) {
+  if (!memory)
+    return (
+      <section className="panel" data-testid="memory-meter-waiting">
+        <h2>GPU memory</h2>
+        <p className="muted">The meter appears once the GPU engine has started.</p>
+      </section>
+    );
   const budget = memory.budgetBytes ?? budgetBytes ?? null;
   const scale = Math.max(memory.peakInUseBytes, memory.inUseBytes, budget ?? 0, 1);
   return (

@@ -2,8 +2,9 @@
 // wrong (GPU errors, a lost device and whether a new one came back), in words.
 import { useCallback, useEffect, useState } from 'react';
 import { Comlink, startEngine, type EngineClient, type EngineHandle } from '../worker/client';
-import type { InitResult } from '../worker/protocol';
+import type { InitResult, KernelVariants } from '../worker/protocol';
 import type { MemorySnapshot } from '../gpu/tracked-allocator';
+import { parseKernelChoice, type KernelChoice } from '../kernels/variants';
 
 export interface EngineMessage {
   id: number;
@@ -15,6 +16,8 @@ export interface EngineState {
   client: EngineClient | null;
   init: InitResult | null;
   memory: MemorySnapshot | null;
+  /** The kernel variant each family runs (after the first run: the autotuner's choices). */
+  kernels: KernelVariants | null;
   messages: EngineMessage[];
 }
 
@@ -38,6 +41,7 @@ export function useEngine(): Engine {
     client: null,
     init: null,
     memory: null,
+    kernels: null,
     messages: [],
   });
 
@@ -81,6 +85,7 @@ export function useEngine(): Engine {
       };
     const events = Comlink.proxy({
       memory: guarded((m: MemorySnapshot) => setState((s) => ({ ...s, memory: m }))),
+      kernels: guarded((k: KernelVariants) => setState((s) => ({ ...s, kernels: k }))),
       gpuError: guarded((message: string, kind: string) =>
         say('gpu-error', `The GPU reported a ${kind} error: ${message}`),
       ),
@@ -92,9 +97,16 @@ export function useEngine(): Engine {
       ),
     });
     const client = handle.api;
-    client.init(events).then(
+    const kernels = kernelChoiceFromAddress((text) => say('error', text));
+    client.init(events, { kernels }).then(
       guarded((init: InitResult) =>
-        setState((s) => ({ ...s, client, init, memory: init.ok ? init.memory : null })),
+        setState((s) => ({
+          ...s,
+          client,
+          init,
+          memory: init.ok ? init.memory : null,
+          kernels: init.ok ? init.kernels : null,
+        })),
       ),
       guarded((e: unknown) =>
         setState((s) => ({ ...s, init: { ok: false, reason: 'error', message: String(e) } })),
@@ -107,4 +119,19 @@ export function useEngine(): Engine {
   }, [say]);
 
   return { ...state, say, dismiss };
+}
+
+/**
+ * `?kernels=gemm=tiled,spmm=rowblock` (or `tune`, `default`) forces kernel variants for this page;
+ * a value not understood is reported and left out.
+ */
+function kernelChoiceFromAddress(report: (text: string) => void): KernelChoice | undefined {
+  const text = new URLSearchParams(location.search).get('kernels');
+  if (text === null) return undefined;
+  try {
+    return parseKernelChoice(text);
+  } catch (e) {
+    report(`${e instanceof Error ? e.message : String(e)} The kernels are chosen automatically.`);
+    return undefined;
+  }
 }

@@ -2,7 +2,8 @@
 // One job at a time (a run, a sweep or a capture); pause / resume / stop steer the current one.
 import * as Comlink from 'comlink';
 import { WebGpuUnavailableError } from '../gpu/errors';
-import { decodeCheckpoint, encodeCheckpoint, type Checkpoint } from '../train/checkpoint';
+import { readWeightsFile } from '../export/weights';
+import { encodeCheckpoint, stepsTaken, type Checkpoint } from '../train/checkpoint';
 import { JobControl } from './job';
 import { captureStep, runSweep } from './measure-jobs';
 import type { EngineApi, EngineEvents, InitResult, WeightsInfo } from './protocol';
@@ -32,6 +33,7 @@ function countParams(c: Checkpoint): number {
 const api: EngineApi = {
   async init(ev, opts = {}): Promise<InitResult> {
     events = ev;
+    if (opts.kernels) holder.setKernelChoice(opts.kernels);
     let rt;
     try {
       rt = await holder.start();
@@ -47,6 +49,7 @@ const api: EngineApi = {
       limits: rt.limits,
       features: [...rt.features],
       memory: rt.allocator.snapshot(),
+      kernels: rt.variants.snapshot(),
     };
   },
 
@@ -88,14 +91,14 @@ const api: EngineApi = {
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
 
-  async loadWeights(bytes): Promise<WeightsInfo> {
-    const c = decodeCheckpoint(bytes);
+  async loadWeights(bytes, file = 'the weights file'): Promise<WeightsInfo> {
+    const c = readWeightsFile(bytes, file);
     loadedWeights = c;
     const dataset = c.extra?.datasetName;
     return {
       model: c.model,
       epoch: c.epoch,
-      steps: c.adamStep,
+      steps: stepsTaken(c),
       params: countParams(c),
       dataset: typeof dataset === 'string' ? dataset : null,
     };

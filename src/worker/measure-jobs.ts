@@ -91,6 +91,7 @@ export async function captureStep(
       label: `${spec.model.model} · ${spec.model.layers} layers`,
       model: spec.model.model,
       layers: spec.model.layers,
+      groups: spec.model.groups,
       source: 'probe',
     });
     return { ok: true, series };

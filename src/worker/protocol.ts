@@ -4,6 +4,8 @@
 import type { AdapterSummary, DeviceLimits } from '../gpu/device';
 import type { ByTag } from '../gpu/memory-tags';
 import type { MemorySnapshot } from '../gpu/tracked-allocator';
+import type { VariantChoice } from '../gpu/variants';
+import type { KernelChoice } from '../kernels/variants';
 import type { DatasetRef } from '../graph/catalog';
 import type { LoadProgress } from '../graph/load';
 import type { ModelConfig, ModelKind } from '../models/config';
@@ -20,12 +22,19 @@ export type InitResult =
       limits: DeviceLimits;
       features: string[];
       memory: MemorySnapshot;
+      /** Kernel variants chosen so far, by family (forced ones; the rest at the first run). */
+      kernels: KernelVariants;
     }
   | { ok: false; reason: 'no-api' | 'no-adapter' | 'no-device' | 'error'; message: string };
+
+/** The variant each kernel family dispatches, by family. */
+export type KernelVariants = Record<string, VariantChoice>;
 
 /** Engine-wide news, whatever job is running. */
 export interface EngineEvents {
   memory(snapshot: MemorySnapshot): void;
+  /** The autotuner (or a forced setting) changed which kernel variants run. */
+  kernels(choices: KernelVariants): void;
   gpuError(message: string, kind: string): void;
   deviceLost(reason: string, message: string): void;
   /** A fresh device replaced a lost one (or could not be had: ok false). */
@@ -162,7 +171,10 @@ export interface WeightsInfo {
 }
 
 export interface EngineApi {
-  init(events: EngineEvents, opts?: { budgetBytes?: number | null }): Promise<InitResult>;
+  init(
+    events: EngineEvents,
+    opts?: { budgetBytes?: number | null; kernels?: KernelChoice },
+  ): Promise<InitResult>;
   memory(): MemorySnapshot | null;
   /** Trains until done, stopped or failed; one job at a time. */
   train(spec: RunSpec, listener: RunListener): Promise<RunResult>;
@@ -176,8 +188,11 @@ export interface EngineApi {
   sweep(spec: SweepSpec, listener: SweepListener): Promise<SweepRow[]>;
   /** The latest run's weights and optimizer state as a checkpoint file (null: none yet). */
   exportWeights(): Promise<Uint8Array | null>;
-  /** Reads a checkpoint file; the next run with fromLoadedWeights continues from it. */
-  loadWeights(bytes: Uint8Array): Promise<WeightsInfo>;
+  /**
+   * Reads a weights file — the engine's .rgnn or a safetensors from the PyTorch export — named
+   * `file` in messages; the next run with fromLoadedWeights continues from it.
+   */
+  loadWeights(bytes: Uint8Array, file?: string): Promise<WeightsInfo>;
   clearLoadedWeights(): void;
   /** Test hook: destroys the device as a driver reset would. */
   loseDevice(): void;

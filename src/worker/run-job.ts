@@ -8,11 +8,12 @@ import { zeroByTag, type ByTag } from '../gpu/memory-tags';
 import type { GpuRuntime } from '../gpu/runtime';
 import { refKey } from '../graph/catalog';
 import { DatasetError } from '../graph/errors';
-import { configProblems, type ModelConfig } from '../models/config';
+import { configProblems, weightsConfigMismatch } from '../models/config';
 import type { Checkpoint } from '../train/checkpoint';
 import { PartTooLargeError } from '../train/memory-plan';
 import type { OpenedData } from '../train/open-data';
 import { Trainer, TrainingDivergedError, type EpochRecord } from '../train/trainer';
+import { tuneKernelsFor } from '../train/tune-kernels';
 import { openFor, summarize } from './datasets';
 import { causedByLoss, untilLost } from './device-loss';
 import type { JobControl } from './job';
@@ -34,22 +35,6 @@ export interface RunOutcome {
   result: RunResult;
   /** The latest weights (after the last finished epoch), for exportWeights(). */
   checkpoint: Checkpoint | null;
-}
-
-/** Parameter shapes must match; dropout may differ between the saved run and this one. */
-function modelMismatch(saved: ModelConfig, wanted: ModelConfig): string | null {
-  const keys = new Set([...Object.keys(saved), ...Object.keys(wanted)]);
-  keys.delete('dropout');
-  keys.delete('policy');
-  const diff: string[] = [];
-  for (const k of keys) {
-    const a = (saved as unknown as Record<string, unknown>)[k];
-    const b = (wanted as unknown as Record<string, unknown>)[k];
-    if (a !== b) diff.push(`${k} ${String(a)} (weights) vs ${String(b)} (configuration)`);
-  }
-  return diff.length
-    ? `The loaded weights do not fit this configuration: ${diff.join(', ')}.`
-    : null;
 }
 
 function classify(
@@ -137,7 +122,7 @@ function refusal(spec: RunSpec, loaded: Checkpoint | null): string | null {
   if (problems.length) return problems.join(' ');
   if (spec.fromLoadedWeights) {
     if (!loaded) return 'No weights are loaded: load a weights file first.';
-    return modelMismatch(loaded.model, spec.model);
+    return weightsConfigMismatch(loaded.model, spec.model);
   }
   return null;
 }
@@ -177,6 +162,7 @@ export async function runTraining(
   let rt = await ctx.holder.ready();
   let trainer: Trainer | null = null;
   try {
+    await tuneKernelsFor(rt, opened.data, spec.model);
     trainer = buildTrainer(rt, spec, opened, run);
   } catch (e) {
     const c = classify(e, run.checkpoint);
@@ -239,6 +225,7 @@ export async function runTraining(
       tell(() => listener.recovering(`The GPU device was lost. Rebuilding the run from ${from}…`));
       try {
         rt = await ctx.holder.ready();
+        await tuneKernelsFor(rt, opened.data, spec.model);
         trainer = buildTrainer(rt, spec, opened, run);
       } catch (e2) {
         ({ status, message } = classify(e2, run.checkpoint));

@@ -2,7 +2,9 @@
 // device is lost the holder makes a new one at once, so whoever needs the GPU next — a run that
 // resumes from its checkpoint, or the meter — awaits ready() and gets a working device.
 import { GpuRuntime } from '../gpu/runtime';
+import type { KernelVariantOptions } from '../gpu/variants';
 import type { EngineEvents } from './protocol';
+import { IdbVariantCache } from './variant-cache-idb';
 
 function throttle(fn: () => void, ms: number): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -31,11 +33,18 @@ export class RuntimeHolder {
   private pending: Promise<GpuRuntime> | null = null;
   /** Runtimes we destroyed on purpose: their 'lost' is not news. */
   private readonly retired = new WeakSet<GpuRuntime>();
+  /** Every runtime of this worker shares the stored autotuner choices and the page's forcing. */
+  private kernels: KernelVariantOptions = { cache: new IdbVariantCache() };
 
   constructor(private readonly events: () => EngineEvents | null) {}
 
   get current(): GpuRuntime | null {
     return this.rt;
+  }
+
+  /** Forced variants and tuning policy (the page's `?kernels=`) for runtimes made from now on. */
+  setKernelChoice(choice: Omit<KernelVariantOptions, 'cache'>): void {
+    this.kernels = { cache: this.kernels.cache, ...choice };
   }
 
   /** Creates the first runtime (throws WebGpuUnavailableError where there is none). */
@@ -98,6 +107,7 @@ export class RuntimeHolder {
   private async create(): Promise<GpuRuntime> {
     let rt: GpuRuntime | null = null;
     rt = await GpuRuntime.create({
+      kernels: this.kernels,
       onLost: (info) => {
         if (!rt || this.retired.has(rt)) return;
         tell(() => this.events()?.deviceLost(info.reason, info.message));
@@ -117,6 +127,11 @@ export class RuntimeHolder {
       }, 100),
     );
     tell(() => this.events()?.memory(made.allocator.snapshot()));
+    made.variants.subscribe(
+      throttle(() => {
+        if (this.rt === made) tell(() => this.events()?.kernels(made.variants.snapshot()));
+      }, 100),
+    );
     return made;
   }
 }

@@ -59,11 +59,12 @@ export class StepObserver {
     this.capturing = false;
     this.captured = true;
     const events = rt.allocator.endTimeline();
-    const { model, layers } = this.spec.model;
+    const { model, layers, groups } = this.spec.model;
     const series = reduceTimeline(events, {
       label: `${model} · ${layers} layers · run`,
       model,
       layers,
+      groups,
       source: 'run',
     });
     tell(() => this.listener.timeline(series));

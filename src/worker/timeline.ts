@@ -24,6 +24,8 @@ export interface TimelineSeries {
   layers: number;
   /** 'run': a step of a training run; 'probe': one step measured on a fresh device. */
   source: 'run' | 'probe';
+  /** The reversible coupling's groups C (absent in series kept from before it was recorded). */
+  groups?: number;
   points: TimelinePoint[];
   /** Consecutive events of one coarse phase (setup, encode, forward, head, backward, optimizer…). */
   segments: TimelineSegment[];
@@ -45,7 +47,7 @@ export function coarsePhase(phase: string): string {
 
 export function reduceTimeline(
   events: readonly MemoryEvent[],
-  meta: Pick<TimelineSeries, 'label' | 'model' | 'layers' | 'source'>,
+  meta: Pick<TimelineSeries, 'label' | 'model' | 'layers' | 'source' | 'groups'>,
   maxPoints = 600,
 ): TimelineSeries {
   const n = events.length;

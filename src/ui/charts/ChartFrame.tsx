@@ -1,8 +1,11 @@
-// A chart's frame: its title, a caption, downloads as SVG and PNG, and data attributes that tell
-// tests (and screen readers, through the summary) what is drawn.
+// A chart's frame: its title, its legend (outside the plot), downloads as SVG and PNG of the
+// whole chart, and data attributes that tell tests (and screen readers, through the summary)
+// what is drawn.
 import { useRef, useState, type ReactNode } from 'react';
-import { chartSvg, svgToPng } from '../export/chart-image';
+import { chartSvg, exportScale, svgToPng } from '../export/chart-image';
 import { download, fileName } from '../export/download';
+import { ChartLegend } from './ChartLegend';
+import type { LegendItem } from './legend';
 
 interface Props {
   title: string;
@@ -13,6 +16,12 @@ interface Props {
   summary: string;
   height?: number;
   actions?: ReactNode;
+  /** What each line is; drawn above the plot, and into exported pictures. */
+  legend?: readonly LegendItem[];
+  /** A short line under the title, e.g. which statistic the chart shows. */
+  note?: ReactNode;
+  /** The pointer over the plot, as a fraction of the plot area's width (0 left … 1 right). */
+  onHoverX?(fraction: number): void;
   children: ReactNode;
   extraData?: Record<string, string | number>;
 }
@@ -24,6 +33,9 @@ export function ChartFrame({
   summary,
   height = 210,
   actions,
+  legend = [],
+  note,
+  onHoverX,
   children,
   extraData,
 }: Props) {
@@ -34,14 +46,15 @@ export function ChartFrame({
 
   const save = async (kind: 'svg' | 'png') => {
     setProblem(null);
-    const svg = body.current ? chartSvg(body.current, title) : null;
-    if (!svg) {
+    const picture = body.current ? chartSvg(body.current, title, legend) : null;
+    if (!picture) {
       setProblem('Nothing is drawn yet.');
       return;
     }
     try {
-      if (kind === 'svg') download(fileName('revgnn', title) + '.svg', svg, 'image/svg+xml');
-      else download(fileName('revgnn', title) + '.png', await svgToPng(svg), 'image/png');
+      const name = fileName('revgnn', title);
+      if (kind === 'svg') download(`${name}.svg`, picture.svg, 'image/svg+xml');
+      else download(`${name}.png`, await svgToPng(picture, exportScale()), 'image/png');
     } catch (e) {
       setProblem(`Could not make the picture: ${e instanceof Error ? e.message : e}`);
     }
@@ -71,12 +84,24 @@ export function ChartFrame({
           </button>
         </span>
       </figcaption>
+      {note && <p className="chart-note">{note}</p>}
+      <ChartLegend items={legend} />
       <div
         ref={body}
         className="chart-body"
         style={{ height }}
         role="img"
         aria-label={`${title}: ${summary}`}
+        onMouseMove={
+          onHoverX &&
+          ((e) => {
+            // The grid spans exactly the plot area (the axes sit outside it).
+            const grid = body.current?.querySelector('.recharts-cartesian-grid');
+            const r = (grid ?? body.current)?.getBoundingClientRect();
+            if (r && r.width > 0)
+              onHoverX(Math.min(1, Math.max(0, (e.clientX - r.left) / r.width)));
+          })
+        }
       >
         {children}
       </div>

@@ -2,7 +2,6 @@
 // linear or log value axis.
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ResponsiveContainer,
@@ -10,6 +9,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
+import { annotationDots, type Annotation } from './annotations';
 import { niceTicks } from './ticks';
 
 export interface CurvePoint {
@@ -21,7 +21,9 @@ export interface Curve {
   id: string;
   name: string;
   color: string;
-  dashed?: boolean;
+  /** SVG dash pattern; none: solid. */
+  dash?: string;
+  width?: number;
   points: CurvePoint[];
 }
 
@@ -32,6 +34,7 @@ interface Props {
   yScale?: 'linear' | 'log';
   yFormat?: (v: number) => string;
   yDomain?: [number | 'auto', number | 'auto'];
+  annotations?: Annotation[];
 }
 
 function logDomain(curves: Curve[]): [number, number] {
@@ -53,7 +56,15 @@ function linearTicks(curves: Curve[], from0: boolean): number[] {
   return niceTicks(from0 ? Math.min(0, ...ys) : Math.min(...ys), Math.max(...ys));
 }
 
-export function CurveChart({ curves, xLabel, yLabel, yScale = 'linear', yFormat, yDomain }: Props) {
+export function CurveChart({
+  curves,
+  xLabel,
+  yLabel,
+  yScale = 'linear',
+  yFormat,
+  yDomain,
+  annotations,
+}: Props) {
   const log = yScale === 'log';
   const ticks = log ? undefined : linearTicks(curves, yDomain?.[0] === 0);
   const shown = log
@@ -103,12 +114,6 @@ export function CurveChart({ curves, xLabel, yLabel, yScale = 'linear', yFormat,
           formatter={(v) => (typeof v === 'number' ? fmt(v) : String(v))}
           labelFormatter={(x) => `${xLabel} ${x}`}
         />
-        <Legend
-          verticalAlign="top"
-          height={24}
-          itemSorter={null}
-          wrapperStyle={{ fontSize: '0.8rem' }}
-        />
         {shown.map((c) => (
           <Line
             key={c.id}
@@ -116,12 +121,13 @@ export function CurveChart({ curves, xLabel, yLabel, yScale = 'linear', yFormat,
             dataKey="y"
             name={c.name}
             stroke={c.color}
-            strokeWidth={c.dashed ? 1.5 : 2.25}
-            strokeDasharray={c.dashed ? '5 4' : undefined}
+            strokeWidth={c.width ?? 2.25}
+            strokeDasharray={c.dash}
             dot={c.points.length <= 40 ? { r: 2.5 } : false}
             isAnimationActive={false}
           />
         ))}
+        {annotationDots(annotations)}
       </LineChart>
     </ResponsiveContainer>
   );

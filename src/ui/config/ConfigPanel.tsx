@@ -1,4 +1,5 @@
 // Every setting of a run, each with its problems beside it, and the short lessons that go with them.
+import type { ReactNode } from 'react';
 import {
   DEQ_DEFAULTS,
   GEN_AGGREGATIONS,
@@ -49,9 +50,19 @@ interface Props {
   stored: StoredDataset[];
   manifest: ManifestState & { loading: boolean };
   disabled: boolean;
+  /** Shown under the depth slider (what the last sweep predicts at this depth). */
+  depthNote?: ReactNode;
 }
 
-export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disabled }: Props) {
+export function ConfigPanel({
+  cfg,
+  onChange,
+  problems,
+  stored,
+  manifest,
+  disabled,
+  depthNote,
+}: Props) {
   const at = (f: ProblemField) => problems.filter((p) => p.field === f).map((p) => p.text);
   const setModel = (patch: Partial<ModelConfig>) =>
     onChange((c) => ({ ...c, model: { ...c.model, ...patch } }));
@@ -76,7 +87,7 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
           <legend>Model</legend>
           <RecipePicker onApply={onChange} />
           <Select
-            label="Model"
+            label="Architecture"
             value={m.model}
             options={MODEL_KINDS}
             words={MODEL_WORDS}
@@ -129,6 +140,7 @@ export function ConfigPanel({ cfg, onChange, problems, stored, manifest, disable
             label={
               m.model === 'deq' ? 'Iteration cap (deq: at most this many solver steps)' : undefined
             }
+            note={depthNote}
           />
           {m.model === 'deq' && (
             <div className="row">

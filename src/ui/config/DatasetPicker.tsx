@@ -63,8 +63,9 @@ export function DatasetPicker({
   return (
     <fieldset className="dataset-picker" disabled={disabled}>
       <legend>Dataset</legend>
+      {/* The legend names the group; the list's own name says what choosing in it does. */}
       <label htmlFor={id} className="visually-hidden">
-        Dataset
+        Train on
       </label>
       <select
         id={id}

@@ -1,6 +1,6 @@
 // Depth on a log scale (1 … 2048 on the slider, where doubling is one even step) plus a number
 // field for any depth, far past the slider.
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { MAX_DEPTH, MAX_DEPTH_SLIDER } from '../state/run-config';
 import { NumberField } from './NumberField';
 
@@ -21,9 +21,11 @@ interface Props {
   disabled?: boolean;
   /** What depth means for this model (deq: the solver's iteration cap). */
   label?: string;
+  /** Under the slider: e.g. the memory a sweep predicts at this depth. */
+  note?: ReactNode;
 }
 
-export function DepthControl({ value, onChange, problems, disabled, label }: Props) {
+export function DepthControl({ value, onChange, problems, disabled, label, note }: Props) {
   const id = useId();
   return (
     <div className="depth-control">
@@ -57,6 +59,7 @@ export function DepthControl({ value, onChange, problems, disabled, label }: Pro
           </span>
         ))}
       </div>
+      {note}
       <NumberField
         label="Layers"
         value={value}

@@ -1,5 +1,7 @@
 // A labelled number input that lets a person type freely ("0.", "") and reports a number (or null
 // where empty is allowed) only when the text is one; problems show beneath it and mark it invalid.
+// A field that must hold a number and was emptied says which value still applies, and shows it
+// again when the person moves on — it never keeps an old value silently.
 import { useId, useState, type ReactNode } from 'react';
 
 interface Props {
@@ -28,7 +30,11 @@ export function NumberField(p: Props) {
     setShown(p.value);
     setText(p.value === null ? '' : String(p.value));
   }
-  const problems = p.problems ?? [];
+  const emptied = !p.allowEmpty && text.trim() === '' && p.value !== null;
+  const problems = [
+    ...(emptied ? [`Empty: type a number. Until then ${p.value} is used.`] : []),
+    ...(p.problems ?? []),
+  ];
   const describedBy = [problems.length ? `${id}-err` : '', p.hint ? `${id}-hint` : '']
     .filter(Boolean)
     .join(' ');
@@ -49,6 +55,9 @@ export function NumberField(p: Props) {
           aria-invalid={problems.length > 0}
           aria-describedby={describedBy || undefined}
           data-testid={p.testId}
+          onBlur={() => {
+            if (emptied) setText(String(p.value));
+          }}
           onChange={(e) => {
             const t = e.target.value;
             setText(t);

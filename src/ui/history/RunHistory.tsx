@@ -98,7 +98,9 @@ export function RunHistory({ history, onUse, disabled }: Props) {
                 <th scope="col">Groups</th>
                 <th scope="col">Params</th>
                 <th scope="col">Peak mem.</th>
-                <th scope="col">Time/epoch</th>
+                <th scope="col" title="Mean wall time of the run's epochs, paused time left out">
+                  Mean time/epoch
+                </th>
                 <th scope="col">Best test</th>
                 <th scope="col">Result</th>
                 <th scope="col">

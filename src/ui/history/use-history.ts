@@ -1,15 +1,7 @@
 // The run history as React state over the browser store, plus which runs are overlaid on the charts.
 import { useCallback, useMemo, useState } from 'react';
 import { HistoryStore, type RunRecord } from '../state/history-store';
-
-function browserStorage(): Storage | null {
-  try {
-    return window.localStorage;
-  } catch {
-    // Storage can be switched off (privacy settings): the page works, runs are not kept.
-    return null;
-  }
-}
+import { browserStorage } from '../state/kept';
 
 export interface History {
   runs: RunRecord[];
@@ -18,6 +10,8 @@ export interface History {
   remove(id: string): void;
   clear(): void;
   toggleOverlay(id: string): void;
+  /** Overlays exactly these runs. */
+  showOnly(ids: string[]): void;
   /** Set when storage refused to keep a run. */
   problem: string | null;
 }
@@ -64,5 +58,6 @@ export function useHistory(): History {
         }),
       [],
     ),
+    showOnly: useCallback((ids: string[]) => setOverlay(new Set(ids)), []),
   };
 }

@@ -2,10 +2,10 @@
 // same depth) overlay on one axis: position in the step, 0 to 100 %.
 import {
   CartesianGrid,
-  Legend,
   Line,
   LineChart,
   ReferenceArea,
+  ReferenceLine,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -14,8 +14,10 @@ import {
 import type { ModelKind } from '../../models/config';
 import { formatBytes } from '../../util/format';
 import type { TimelineSeries } from '../../worker/protocol';
+import { annotationDots, type Annotation } from '../charts/annotations';
 import { linearByteTicks, shortBytes } from '../charts/ticks';
-import { MODEL_COLORS, OVERLAY_COLORS } from '../charts/colors';
+import { MODEL_COLORS, RUN_COLORS } from '../charts/colors';
+import type { LegendItem } from '../charts/legend';
 
 const PHASE_FILL: Record<string, string> = {
   setup: '#eef0f4',
@@ -27,10 +29,28 @@ const PHASE_FILL: Record<string, string> = {
 };
 
 export function colorOf(t: TimelineSeries, i: number): string {
-  return MODEL_COLORS[t.model as ModelKind] ?? OVERLAY_COLORS[i % OVERLAY_COLORS.length];
+  return MODEL_COLORS[t.model as ModelKind] ?? RUN_COLORS[i % RUN_COLORS.length];
 }
 
-export function MemoryTimelineChart({ series }: { series: TimelineSeries[] }) {
+/** The latest series is drawn solid, earlier ones dashed (two of one model stay apart). */
+const dashOf = (i: number, n: number) => (i === n - 1 ? undefined : '6 4');
+
+export function timelineLegend(series: TimelineSeries[]): LegendItem[] {
+  return series.map((t, i) => ({
+    name: `${t.label} (peak ${formatBytes(t.peakBytes)})`,
+    color: colorOf(t, i),
+    dash: dashOf(i, series.length),
+  }));
+}
+
+interface Props {
+  series: TimelineSeries[];
+  /** The position being looked at (0..1), drawn as a vertical line. */
+  cursor?: number | null;
+  annotations?: Annotation[];
+}
+
+export function MemoryTimelineChart({ series, cursor = null, annotations }: Props) {
   const primary = series.at(-1);
   // Only phases wide enough to read get a label.
   const bands = primary?.segments.filter((s) => s.to - s.from > 0.002) ?? [];
@@ -83,12 +103,6 @@ export function MemoryTimelineChart({ series }: { series: TimelineSeries[] }) {
           ]}
           labelFormatter={(x) => `${Math.round(Number(x) * 100)} % of the step`}
         />
-        <Legend
-          verticalAlign="top"
-          height={24}
-          itemSorter={null}
-          wrapperStyle={{ fontSize: '0.8rem' }}
-        />
         {series.map((t, i) => (
           <Line
             key={`${t.label}-${i}`}
@@ -97,12 +111,16 @@ export function MemoryTimelineChart({ series }: { series: TimelineSeries[] }) {
             name={`${t.label} (peak ${formatBytes(t.peakBytes)})`}
             stroke={colorOf(t, i)}
             strokeWidth={i === series.length - 1 ? 2.25 : 1.5}
-            strokeDasharray={i === series.length - 1 ? undefined : '5 4'}
+            strokeDasharray={dashOf(i, series.length)}
             dot={false}
             isAnimationActive={false}
             type="stepAfter"
           />
         ))}
+        {cursor !== null && (
+          <ReferenceLine x={cursor} stroke="#1d2330" strokeWidth={1.5} ifOverflow="hidden" />
+        )}
+        {annotationDots(annotations)}
       </LineChart>
     </ResponsiveContainer>
   );

@@ -1,39 +1,38 @@
 // One training step's memory, phase by phase: captured from the running job, or measured on a
 // fresh device for the current configuration — res and rev side by side tell the whole story.
-import { useEffect, useState } from 'react';
-import type { EngineClient } from '../../worker/client';
-import { Comlink } from '../../worker/client';
-import type { TimelineSeries } from '../../worker/protocol';
-import { ChartFrame } from '../charts/ChartFrame';
+// Hovering the chart points at a moment of the step (its cursor), which the block diagram shows.
+import { useEffect } from 'react';
+import type { Annotation } from '../charts/annotations';
 import { publishDebug } from '../debug';
 import { TimelineExplain } from '../learn/explanations';
-import { runSpec, type RunConfig } from '../state/run-config';
-import { MemoryTimelineChart } from './MemoryTimelineChart';
+import type { RunConfig } from '../state/run-config';
+import { StepChart } from './StepChart';
+import type { Timelines } from './use-timelines';
 
 interface Props {
-  client: EngineClient | null;
+  timelines: Timelines;
   cfg: RunConfig;
-  series: TimelineSeries[];
-  onCapture(t: TimelineSeries): void;
-  onClear(): void;
+  /** The engine can take a measurement now. */
+  ready: boolean;
   blocked: boolean;
   canRun: boolean;
-  onBusy(busy: boolean): void;
+  annotations?: Annotation[];
+  /** The moment of the step being looked at (0..1): the chart's cursor and the block's moment. */
+  position: number;
+  onPosition(x: number): void;
 }
 
 export function TimelinePanel({
-  client,
+  timelines,
   cfg,
-  series,
-  onCapture,
-  onClear,
+  ready,
   blocked,
   canRun,
-  onBusy,
+  annotations,
+  position,
+  onPosition,
 }: Props) {
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const last = series.at(-1);
+  const { series, busy, problem } = timelines;
 
   useEffect(() => {
     publishDebug({
@@ -41,6 +40,7 @@ export function TimelinePanel({
         label: t.label,
         model: t.model,
         layers: t.layers,
+        groups: t.groups,
         peakBytes: t.peakBytes,
         startBytes: t.startBytes,
         points: t.points,
@@ -49,37 +49,20 @@ export function TimelinePanel({
     });
   }, [series]);
 
-  const capture = async () => {
-    if (!client) return;
-    setBusy(true);
-    onBusy(true);
-    setProblem(null);
-    try {
-      const r = await client.captureStep(runSpec(cfg), Comlink.proxy({ loading: () => undefined }));
-      if (r.ok) onCapture(r.series);
-      else setProblem(r.status === 'oom' ? `This step does not fit: ${r.message}` : r.message);
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-      onBusy(false);
-    }
-  };
-
   return (
     <section className="panel" aria-labelledby="timeline-title" data-testid="timeline-panel">
       <h2 id="timeline-title">One training step</h2>
       <div className="button-row">
         <button
           type="button"
-          disabled={!client || busy || blocked || !canRun}
-          onClick={() => void capture()}
+          disabled={!ready || busy || blocked || !canRun}
+          onClick={() => void timelines.capture(cfg)}
           data-testid="capture-step"
         >
           {busy ? 'Measuring…' : 'Measure one step of this configuration'}
         </button>
         {series.length > 0 && (
-          <button type="button" className="small" onClick={onClear}>
+          <button type="button" className="small" onClick={timelines.clear}>
             Clear
           </button>
         )}
@@ -89,20 +72,14 @@ export function TimelinePanel({
           {problem}
         </p>
       )}
-      <ChartFrame
-        title="Memory through one step"
-        testId="timeline-chart"
-        points={last?.points.length ?? 0}
+      <StepChart
+        series={series}
+        position={position}
+        onPosition={onPosition}
+        annotations={annotations}
         height={260}
-        extraData={{ series: series.length }}
-        summary={
-          last
-            ? `${last.label}: from ${Math.round(last.startBytes / 1024)} KiB to a peak of ${Math.round(last.peakBytes / 1024)} KiB over ${last.events} allocations`
-            : 'Train, or measure one step, to see the bytes in use rise and fall through the forward and backward passes.'
-        }
-      >
-        <MemoryTimelineChart series={series} />
-      </ChartFrame>
+        empty="Train, or measure one step, to see the bytes in use rise and fall through the forward and backward passes."
+      />
       <TimelineExplain />
     </section>
   );

@@ -212,8 +212,13 @@ export function TrainPanel({
             <dd data-testid="run-peak">{view.peakBytes ? formatBytes(view.peakBytes) : '–'}</dd>
           </div>
           <div>
-            <dt>Time / epoch</dt>
-            <dd>{last ? formatSpan(last.ms) : '–'}</dd>
+            <dt>Last epoch took</dt>
+            <dd
+              data-testid="last-epoch-time"
+              title="Wall time of the latest epoch, paused time left out"
+            >
+              {last ? formatSpan(last.ms) : '–'}
+            </dd>
           </div>
         </dl>
 

@@ -1,9 +1,11 @@
 // Trained weights (and the optimizer's state) as a file: download after a run, load to continue
-// training or to start from them. The file carries its own model configuration.
+// training or to start from them. The file carries its own model configuration. The same weights
+// go out as a PyTorch package, and come back as the safetensors its train.py writes.
 import { useId, useState } from 'react';
 import type { EngineClient } from '../../worker/client';
 import type { WeightsInfo } from '../../worker/protocol';
 import { download, fileName } from '../export/download';
+import { pytorchExport } from '../export/pytorch-export';
 import type { RunConfig } from '../state/run-config';
 
 export interface LoadedWeights {
@@ -25,6 +27,7 @@ interface Props {
 export function WeightsControls({ client, canExport, busy, loaded, onLoaded, cfg }: Props) {
   const id = useId();
   const [problem, setProblem] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
 
   const save = async () => {
     setProblem(null);
@@ -41,11 +44,29 @@ export function WeightsControls({ client, canExport, busy, loaded, onLoaded, cfg
     );
   };
 
+  const exportPytorch = async () => {
+    setProblem(null);
+    setExporting(true);
+    try {
+      const bytes = await client?.exportWeights();
+      if (!bytes) {
+        setProblem('No weights yet: finish at least one epoch.');
+        return;
+      }
+      const { name, zip } = await pytorchExport(bytes, cfg);
+      download(name, zip as Uint8Array<ArrayBuffer>, 'application/zip');
+    } catch (e) {
+      setProblem(`Export to PyTorch: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      setExporting(false);
+    }
+  };
+
   const load = async (file: File | undefined) => {
     if (!file || !client) return;
     setProblem(null);
     try {
-      const info = await client.loadWeights(new Uint8Array(await file.arrayBuffer()));
+      const info = await client.loadWeights(new Uint8Array(await file.arrayBuffer()), file.name);
       onLoaded({ info, file: file.name, use: true });
     } catch (e) {
       onLoaded(null);
@@ -63,13 +84,22 @@ export function WeightsControls({ client, canExport, busy, loaded, onLoaded, cfg
       >
         Download weights
       </button>
+      <button
+        type="button"
+        disabled={!canExport || busy || exporting}
+        onClick={() => void exportPytorch()}
+        data-testid="weights-export-pytorch"
+        title="The network, these weights, the data and a trainer as a Python (PyTorch) package: train it on GPUs or across machines, load its weights back here"
+      >
+        {exporting ? 'Exporting…' : 'Export to PyTorch'}
+      </button>
       <label htmlFor={id} className="file-button">
         Load weights…
       </label>
       <input
         id={id}
         type="file"
-        accept=".rgnn,application/octet-stream"
+        accept=".rgnn,.safetensors,application/octet-stream"
         className="visually-hidden"
         disabled={busy}
         data-testid="weights-file"

@@ -34,6 +34,8 @@ export interface RunView {
   peakBytes: number;
   /** When repeating over seeds: which run this is, and the summary once every run is done. */
   repeat: RepeatState | null;
+  /** The run's record in the history, once it has finished and was kept. */
+  recordId: string | null;
 }
 
 export interface RepeatState {
@@ -58,11 +60,13 @@ const IDLE: RunView = {
   error: null,
   peakBytes: 0,
   repeat: null,
+  recordId: null,
 };
 
 export interface RunHandle {
   view: RunView;
-  start(cfg: RunConfig, fromLoadedWeights: boolean): Promise<void>;
+  /** Trains to the end; resolves with the run's history record (null: nothing was kept). */
+  start(cfg: RunConfig, fromLoadedWeights: boolean): Promise<RunRecord | null>;
   pause(): void;
   resume(): void;
   stop(): void;
@@ -86,7 +90,7 @@ export function useRun(
       cfg: RunConfig,
       fromLoadedWeights: boolean,
       repeat: RepeatState | null,
-    ): Promise<RunResult | null> => {
+    ): Promise<RunRecord | null> => {
       if (!client) return null;
       const mine = ++token.current;
       setView({ ...IDLE, phase: 'loading', config: cfg, repeat });
@@ -127,17 +131,20 @@ export function useRun(
         return null;
       }
       if (token.current !== mine) return null;
+      // A run that never got going (a configuration the engine refused) is not kept.
+      const kept = result.began || result.status === 'oom';
+      const id = newRunId();
       setView((v) => ({
         ...v,
         phase: 'finished',
         result,
         epochs: result.epochs,
         peakBytes: Math.max(v.peakBytes, result.peakBytes),
+        recordId: kept ? id : null,
       }));
-      // A run that never got going (a configuration the engine refused) is not kept.
-      if (!result.began && result.status !== 'oom') return result;
-      onFinished({
-        id: newRunId(),
+      if (!kept) return null;
+      const record: RunRecord = {
+        id,
         createdAt: Date.now(),
         dataset:
           result.dataset?.name ??
@@ -154,37 +161,33 @@ export function useRun(
         epochs: result.epochs,
         adapter,
         recoveries: result.recoveries,
-      });
-      return result;
+      };
+      onFinished(record);
+      return record;
     },
     [client, adapter, onTimeline, onFinished],
   );
 
   const start = useCallback(
-    async (cfg: RunConfig, fromLoadedWeights: boolean) => {
+    async (cfg: RunConfig, fromLoadedWeights: boolean): Promise<RunRecord | null> => {
       const count = runExtras(cfg).repeats;
-      if (count <= 1) {
-        await runOnce(cfg, fromLoadedWeights, null);
-        return;
-      }
+      if (count <= 1) return runOnce(cfg, fromLoadedWeights, null);
       const done: RepeatState['done'] = [];
+      let last: RunRecord | null = null;
       for (let i = 0; i < count; i++) {
         const seed = cfg.seed + i;
         const repeat = { index: i, count, seed, done: [...done], summary: null };
         // Loaded weights continue the first run only; each seed is its own run in the history.
-        const result = await runOnce(
-          { ...cfg, seed, repeats: 1 },
-          fromLoadedWeights && i === 0,
-          repeat,
-        );
-        if (!result || result.status !== 'done') return;
-        done.push({ seed, best: result.best });
+        last = await runOnce({ ...cfg, seed, repeats: 1 }, fromLoadedWeights && i === 0, repeat);
+        if (!last || last.status !== 'done') return last;
+        done.push({ seed, best: last.best });
       }
       const summary = summarizeSeeds(done);
       setView((v) => ({
         ...v,
         repeat: { index: count - 1, count, seed: cfg.seed + count - 1, done, summary },
       }));
+      return last;
     },
     [runOnce],
   );

@@ -3,6 +3,7 @@
 import type { ByTag } from '../../gpu/memory-tags';
 import type { EpochRecord } from '../../train/trainer';
 import type { RunStatus } from '../../worker/protocol';
+import { replaceNonFinite as replace, reviveNonFinite as revive } from './kept';
 import type { RunConfig } from './run-config';
 
 export const HISTORY_KEY = 'revgnn-history-v1';
@@ -26,15 +27,6 @@ export interface RunRecord {
   epochs: EpochRecord[];
   adapter: string;
   recoveries: number;
-}
-
-/** NaN and ±Infinity do not survive JSON (they become null): keep them as words. */
-function replace(_key: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
-}
-
-function revive(_key: string, v: unknown): unknown {
-  return v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v;
 }
 
 export class HistoryStore {

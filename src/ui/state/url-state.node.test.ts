@@ -28,6 +28,8 @@ describe('the configuration in the address', () => {
       },
       sweep: { models: ['res', 'wtrev'], depths: [4, 16] },
       embed: true,
+      present: true,
+      tour: 3,
     };
     const back = decodeState(encodeState(s));
     expect(back.notes).toEqual([]);
@@ -131,5 +133,16 @@ describe('the configuration in the address', () => {
     expect(parseDepths('128, 2 8;32 8')).toEqual([2, 8, 32, 128]);
     expect(parseDepths('2, 0')).toBeNull();
     expect(parseDepths('  ')).toEqual([]);
+  });
+});
+
+describe('the tour step in the address', () => {
+  it('opens the tour at a step and says when the step is not a number', () => {
+    expect(decodeState('tour=3').state.tour).toBe(3);
+    expect(encodeState({ ...DEFAULT_PAGE, tour: 2 })).toContain('tour=2');
+    expect(encodeState(DEFAULT_PAGE)).not.toContain('tour');
+    const bad = decodeState('tour=first');
+    expect(bad.state.tour).toBeNull();
+    expect(bad.notes[0]).toContain('tour=first');
   });
 });

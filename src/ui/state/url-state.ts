@@ -26,9 +26,19 @@ export interface PageState {
   sweep: SweepConfig;
   /** Teaching mode: charts and explanations without the controls. */
   embed: boolean;
+  /** Classroom view: the two key charts side by side in large type, no controls. */
+  present: boolean;
+  /** The guided tour's step (from 1); null when the tour is closed. */
+  tour: number | null;
 }
 
-export const DEFAULT_PAGE: PageState = { run: DEFAULT_RUN, sweep: DEFAULT_SWEEP, embed: false };
+export const DEFAULT_PAGE: PageState = {
+  run: DEFAULT_RUN,
+  sweep: DEFAULT_SWEEP,
+  embed: false,
+  present: false,
+  tour: null,
+};
 
 /** Allowed values of the model's word-valued fields; other string fields pass through. */
 const CHOICES: Record<string, readonly string[]> = {
@@ -93,7 +103,18 @@ export function encodeState(s: PageState): string {
   q.set('sweep', s.sweep.models.join(','));
   q.set('depths', s.sweep.depths.join(','));
   if (s.embed) q.set('embed', '1');
+  if (s.present) q.set('present', '1');
+  if (s.tour !== null) q.set('tour', String(s.tour));
   return q.toString();
+}
+
+/** The tour step in the address: a whole number from 1, else the tour stays closed. */
+function tourStep(raw: string | null, notes: string[]): number | null {
+  if (raw === null || raw === '') return null;
+  const v = Number(raw);
+  if (Number.isInteger(v) && v >= 1) return v;
+  notes.push(`"tour=${raw}" is not a step number; the tour stays closed.`);
+  return null;
 }
 
 export interface Decoded {
@@ -105,6 +126,7 @@ export interface Decoded {
 export function decodeState(query: string): Decoded {
   const q = new URLSearchParams(query.startsWith('?') ? query.slice(1) : query);
   const notes: string[] = [];
+  const flag = (key: string) => q.get(key) === '1' || q.get(key) === 'true';
   const fallback = (key: string, raw: string, used: unknown, why: string) =>
     notes.push(`"${key}=${raw}" ${why}; using ${String(used)}.`);
 
@@ -230,7 +252,9 @@ export function decodeState(query: string): Decoded {
         ...extras,
       },
       sweep,
-      embed: q.get('embed') === '1' || q.get('embed') === 'true',
+      embed: flag('embed'),
+      present: flag('present'),
+      tour: tourStep(q.get('tour'), notes),
     },
     notes,
   };

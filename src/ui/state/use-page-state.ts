@@ -15,7 +15,10 @@ export function usePageState(): PageStateHandle {
   const [state, setState] = useState<PageState>(initial.state);
 
   useEffect(() => {
-    const query = encodeState(state);
+    // `kernels` (forced kernel variants) is a setting of the device, not of the run: kept as is.
+    const kernels = new URLSearchParams(window.location.search).get('kernels');
+    const query =
+      encodeState(state) + (kernels === null ? '' : `&${new URLSearchParams({ kernels })}`);
     if (window.location.search.slice(1) !== query)
       window.history.replaceState(window.history.state, '', `${window.location.pathname}?${query}`);
   }, [state]);

@@ -1,10 +1,11 @@
-// Peak memory against depth, log–log: lines per model, dashed guides, budget line, and a cross
-// where a depth ran out of memory.
+// Peak memory against depth, log–log: lines per model, the two growth guides (each labelled on
+// its line), budget line, a cross where a depth ran out of memory, and hollow rings where the
+// depth slider asks for a prediction.
 import {
   CartesianGrid,
   ComposedChart,
-  Legend,
   Line,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Scatter,
@@ -13,8 +14,10 @@ import {
   YAxis,
 } from 'recharts';
 import { formatBytes } from '../../util/format';
+import { annotationDots, type Annotation } from '../charts/annotations';
 import { logByteTicks, shortBytes } from '../charts/ticks';
-import { GUIDE_COLOR, MODEL_COLORS, OOM_COLOR } from '../charts/colors';
+import { GUIDE_STYLE, MODEL_COLORS, OOM_COLOR, PREDICTION_DASH } from '../charts/colors';
+import type { Prediction } from './predict';
 import type { SweepMetric, SweepSeries } from './sweep-series';
 
 function Cross(props: { cx?: number; cy?: number }) {
@@ -28,13 +31,67 @@ function Cross(props: { cx?: number; cy?: number }) {
   );
 }
 
+function Ring(props: { cx?: number; cy?: number; fill?: string }) {
+  const { cx = 0, cy = 0, fill } = props;
+  return (
+    <circle
+      cx={cx}
+      cy={cy}
+      r={6}
+      fill="#fff"
+      stroke={fill}
+      strokeWidth={2.5}
+      className="prediction-mark"
+    />
+  );
+}
+
+/**
+ * The guide's name written on its line: the flat one under its right end (rev's line runs along
+ * it), the growing one above the middle of its rise (its end may leave the chart).
+ */
+function guideLabel(text: string, color: string, flat: boolean) {
+  return function GuideLabel(props: { cx?: number; cy?: number }) {
+    const { cx = 0, cy = 0 } = props;
+    return (
+      <text
+        x={flat ? cx - 4 : cx - 8}
+        y={flat ? cy + 15 : cy - 8}
+        textAnchor="end"
+        fontSize={12}
+        fontWeight={600}
+        fill={color}
+        className="guide-label"
+      >
+        {text}
+      </text>
+    );
+  };
+}
+
+/** Where a guide's label goes: the end of a flat one, the log-middle of a growing one. */
+function labelAt(g: SweepSeries['guides'][number]): { x: number; y: number } | null {
+  const a = g.points[0];
+  const b = g.points.at(-1);
+  if (!a || !b) return null;
+  return g.kind === 'flat' ? b : { x: Math.sqrt(a.x * b.x), y: Math.sqrt(a.y * b.y) };
+}
+
 interface Props {
   series: SweepSeries;
   metric: SweepMetric;
   budgetBytes: number | null;
+  predictions?: Prediction[];
+  annotations?: Annotation[];
 }
 
-export function DepthSweepChart({ series, metric, budgetBytes }: Props) {
+export function DepthSweepChart({
+  series,
+  metric,
+  budgetBytes,
+  predictions = [],
+  annotations,
+}: Props) {
   const { lines, ooms, guides, depths, yDomain } = series;
   const xDomain: [number, number] = depths.length
     ? [Math.max(1, depths[0] / 1.4), depths.at(-1)! * 1.4]
@@ -73,12 +130,6 @@ export function DepthSweepChart({ series, metric, budgetBytes }: Props) {
           formatter={(v) => (typeof v === 'number' ? formatBytes(v) : String(v))}
           labelFormatter={(x) => `${x} layers`}
         />
-        <Legend
-          verticalAlign="top"
-          height={24}
-          itemSorter={null}
-          wrapperStyle={{ fontSize: '0.8rem' }}
-        />
         {lines.map((l) => (
           <Line
             key={l.model}
@@ -91,19 +142,80 @@ export function DepthSweepChart({ series, metric, budgetBytes }: Props) {
             isAnimationActive={false}
           />
         ))}
-        {guides.map((g) => (
-          <Line
-            key={g.name}
-            data={g.points}
+        {guides.map((g) => {
+          const style = GUIDE_STYLE[g.kind];
+          return (
+            <Line
+              key={g.name}
+              data={g.points}
+              dataKey="y"
+              name={g.name}
+              stroke={style.color}
+              strokeDasharray={style.dash}
+              strokeWidth={g.kind === 'flat' ? 2 : 1.5}
+              dot={false}
+              isAnimationActive={false}
+            />
+          );
+        })}
+        {guides.map((g) => {
+          const at = labelAt(g);
+          return at ? (
+            <ReferenceDot
+              key={`${g.name}-label`}
+              x={at.x}
+              y={at.y}
+              r={0}
+              ifOverflow="visible"
+              shape={guideLabel(g.name, GUIDE_STYLE[g.kind].color, g.kind === 'flat')}
+            />
+          ) : null;
+        })}
+        {predictions.map((p) => {
+          // The fitted slope, drawn on from the deepest measured point to the prediction.
+          const from = lines.find((l) => l.model === p.model)?.points.at(-1);
+          return from ? (
+            <Line
+              key={`${p.model}-slope`}
+              data={[from, { x: p.layers, y: p.bytes }].sort((a, b) => a.x - b.x)}
+              dataKey="y"
+              name={`${p.model} predicted`}
+              stroke={MODEL_COLORS[p.model]}
+              strokeDasharray={PREDICTION_DASH}
+              strokeWidth={1.75}
+              dot={false}
+              isAnimationActive={false}
+              className="prediction-line"
+            />
+          ) : null;
+        })}
+        {predictions.length > 0 && (
+          <Scatter
+            data={predictions.map((p) => ({ x: p.layers, y: p.bytes, model: p.model }))}
             dataKey="y"
-            name={g.name}
-            stroke={GUIDE_COLOR}
-            strokeDasharray="6 5"
-            strokeWidth={1.25}
-            dot={false}
+            name="predicted"
             isAnimationActive={false}
+            shape={(p: {
+              cx?: number;
+              cy?: number;
+              payload?: { model: keyof typeof MODEL_COLORS };
+            }) => <Ring cx={p.cx} cy={p.cy} fill={MODEL_COLORS[p.payload?.model ?? 'rev']} />}
           />
-        ))}
+        )}
+        {predictions.length > 0 && (
+          <ReferenceLine
+            x={predictions[0].layers}
+            stroke="#4a5368"
+            strokeDasharray="3 3"
+            ifOverflow="extendDomain"
+            label={{
+              value: `L = ${predictions[0].layers} (predicted)`,
+              position: 'insideTopRight',
+              fill: '#4a5368',
+              fontSize: 12,
+            }}
+          />
+        )}
         {ooms.length > 0 && (
           <Scatter
             data={ooms}
@@ -129,6 +241,7 @@ export function DepthSweepChart({ series, metric, budgetBytes }: Props) {
             }}
           />
         )}
+        {annotationDots(annotations)}
       </ComposedChart>
     </ResponsiveContainer>
   );

@@ -1,50 +1,69 @@
-// The depth sweep: which models, which depths, run it, and what each point measured.
+// The depth sweep: which models, which depths, run it, and what each point measured — and, when
+// the depth slider moves after a sweep, what the measured slope predicts at the new depth.
 import { useEffect, useId, useState } from 'react';
 import { MODEL_KINDS, type ModelKind } from '../../models/config';
 import { formatBytes } from '../../util/format';
-import type { EngineClient } from '../../worker/client';
+import type { Annotation } from '../charts/annotations';
 import { ChartFrame } from '../charts/ChartFrame';
 import { publishDebug } from '../debug';
 import { SweepExplain } from '../learn/explanations';
 import { sweepProblems, sweepSpec, type RunConfig, type SweepConfig } from '../state/run-config';
 import { parseDepths } from '../state/url-state';
 import { DepthSweepChart } from './DepthSweepChart';
-import { sweepSeries, type SweepMetric } from './sweep-series';
-import { useSweep } from './use-sweep';
+import { predictedPoints, type Prediction } from './predict';
+import { sweepLegend, sweepSeries, type SweepMetric } from './sweep-series';
+import { SweepTable } from './SweepTable';
+import type { Sweep } from './use-sweep';
 
 interface Props {
-  client: EngineClient | null;
+  sweep: Sweep;
+  /** The engine can take a job now. */
+  ready: boolean;
   cfg: RunConfig;
-  sweep: SweepConfig;
+  sweepCfg: SweepConfig;
   onChange(fn: (s: SweepConfig) => SweepConfig): void;
   /** Another job holds the engine. */
   blocked: boolean;
-  onBusy(busy: boolean): void;
   controls: boolean;
+  metric: SweepMetric;
+  onMetric(m: SweepMetric): void;
+  /** Predicted points at the depth the slider shows (empty: none). */
+  predictions: Prediction[];
+  annotations?: Annotation[];
 }
 
-const STATUS_WORDS = {
-  ok: 'ok',
-  oom: 'out of memory',
-  invalid: 'not possible',
-  error: 'failed',
-} as const;
-
-export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, controls }: Props) {
+export function SweepPanel({
+  sweep: handle,
+  ready,
+  cfg,
+  sweepCfg: sweep,
+  onChange,
+  blocked,
+  controls,
+  metric,
+  onMetric: setMetric,
+  predictions,
+  annotations,
+}: Props) {
   const id = useId();
-  const { view, start, stop } = useSweep(client);
-  const [metric, setMetric] = useState<SweepMetric>('activations');
-  // Only this field changes the depths, so its text is the source and the list follows it.
+  const { view, start, stop } = handle;
+  // The field's text is the source while a person types; a list set from elsewhere (the tour,
+  // the address) replaces the text when it says something else.
   const [depthText, setDepthText] = useState(sweep.depths.join(', '));
+  const [seen, setSeen] = useState(sweep.depths);
+  if (seen !== sweep.depths) {
+    setSeen(sweep.depths);
+    if (String(parseDepths(depthText)) !== String(sweep.depths))
+      setDepthText(sweep.depths.join(', '));
+  }
   const depthsOk = parseDepths(depthText) !== null;
   const problems = [
     ...sweepProblems(cfg, sweep).map((p) => p.text),
     ...(depthsOk ? [] : ['Depths: whole numbers ≥ 1, separated by commas.']),
   ];
-  const series = sweepSeries(view.rows, metric, view.budgetBytes);
+  const series = sweepSeries(view.rows, metric, view.budgetBytes, predictedPoints(predictions));
   const ooms = view.rows.filter((r) => r.status === 'oom').length;
 
-  useEffect(() => onBusy(view.running), [view.running, onBusy]);
   useEffect(() => {
     publishDebug({
       sweep: {
@@ -53,6 +72,7 @@ export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, cont
         budgetBytes: view.budgetBytes,
         metric,
         series,
+        predictions,
       },
     });
   });
@@ -110,7 +130,7 @@ export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, cont
           <button
             type="button"
             className="primary"
-            disabled={!client || blocked || problems.length > 0}
+            disabled={!ready || blocked || problems.length > 0}
             onClick={() => void start(sweepSpec(cfg, sweep))}
             data-testid="sweep-start"
           >
@@ -137,9 +157,9 @@ export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, cont
           ))}
         </ul>
       )}
-      {view.error && (
+      {(view.error || handle.problem) && (
         <p className="field-problem" role="alert">
-          {view.error}
+          {view.error ?? handle.problem}
         </p>
       )}
       <ChartFrame
@@ -147,7 +167,12 @@ export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, cont
         testId="sweep-chart"
         points={view.rows.length}
         height={300}
-        extraData={{ oom: ooms, metric }}
+        extraData={{ oom: ooms, metric, predicted: predictions.length }}
+        legend={sweepLegend(
+          series,
+          metric === 'total' && view.budgetBytes !== null,
+          predictions.length > 0,
+        )}
         summary={
           view.rows.length
             ? `${view.rows.length} measured points`
@@ -169,41 +194,16 @@ export function SweepPanel({ client, cfg, sweep, onChange, blocked, onBusy, cont
           </span>
         }
       >
-        <DepthSweepChart series={series} metric={metric} budgetBytes={view.budgetBytes} />
+        <DepthSweepChart
+          series={series}
+          metric={metric}
+          budgetBytes={view.budgetBytes}
+          predictions={predictions}
+          annotations={annotations}
+        />
       </ChartFrame>
       <SweepExplain />
-      {view.rows.length > 0 && (
-        <table className="data-table" data-testid="sweep-table">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Depth</th>
-              <th scope="col">Result</th>
-              <th scope="col">Peak in use</th>
-              <th scope="col">Activations</th>
-              <th scope="col">Parameters</th>
-              <th scope="col">Step</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.rows.map((r) => (
-              <tr
-                key={`${r.model}-${r.layers}`}
-                className={r.status === 'ok' ? '' : 'bad'}
-                title={r.message}
-              >
-                <td>{r.model}</td>
-                <td>{r.layers}</td>
-                <td>{STATUS_WORDS[r.status]}</td>
-                <td>{r.status === 'ok' ? formatBytes(r.peakBytes) : '–'}</td>
-                <td>{r.status === 'ok' ? formatBytes(r.activationBytes) : '–'}</td>
-                <td>{r.status === 'ok' ? r.params.toLocaleString() : '–'}</td>
-                <td>{r.status === 'ok' ? `${Math.round(r.ms)} ms` : '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {view.rows.length > 0 && <SweepTable rows={view.rows} spec={view.spec} at={view.at} />}
     </section>
   );
 }

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { zeroByTag } from '../../gpu/memory-tags';
-import type { SweepRow } from '../../worker/protocol';
+import { sweepRow as row } from '../../testing/sweep-rows';
 import { spread, sweepSeries } from './sweep-series';
-
-const row = (
-  model: SweepRow['model'],
-  layers: number,
-  act: number,
-  status: SweepRow['status'] = 'ok',
-): SweepRow => ({
-  model,
-  layers,
-  status,
-  peakBytes: act + 1000,
-  activationBytes: act,
-  peakByTag: zeroByTag(),
-  params: 1,
-  ms: 1,
-});
 
 describe('depth sweep chart data', () => {
   const rows = [

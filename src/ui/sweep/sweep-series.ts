@@ -3,6 +3,8 @@
 // L·N·D (a stored activation per layer), one flat like N·D (the reversible promise).
 import type { ModelKind } from '../../models/config';
 import type { SweepRow } from '../../worker/protocol';
+import { GUIDE_STYLE, MODEL_COLORS, OOM_COLOR } from '../charts/colors';
+import type { LegendItem } from '../charts/legend';
 
 export type SweepMetric = 'activations' | 'total';
 
@@ -14,7 +16,7 @@ export interface XY {
 export interface SweepSeries {
   lines: { model: ModelKind; points: XY[] }[];
   ooms: { model: ModelKind; x: number; y: number; message: string }[];
-  guides: { name: string; points: XY[] }[];
+  guides: { name: string; kind: 'grows' | 'flat'; points: XY[] }[];
   depths: number[];
   yDomain: [number, number];
 }
@@ -23,12 +25,18 @@ export function valueOf(row: SweepRow, metric: SweepMetric): number {
   return metric === 'activations' ? row.activationBytes : row.peakBytes;
 }
 
+/**
+ * `predicted`: points the depth slider asks about (not measured); the axes and guides reach them.
+ */
 export function sweepSeries(
   rows: readonly SweepRow[],
   metric: SweepMetric,
   budgetBytes: number | null,
+  predicted: readonly XY[] = [],
 ): SweepSeries {
-  const depths = [...new Set(rows.map((r) => r.layers))].sort((a, b) => a - b);
+  const depths = [...new Set([...rows.map((r) => r.layers), ...predicted.map((p) => p.x)])].sort(
+    (a, b) => a - b,
+  );
   const models = [...new Set(rows.map((r) => r.model))];
   const lines = models.map((model) => ({
     model,
@@ -38,7 +46,7 @@ export function sweepSeries(
       .filter((p) => p.y > 0)
       .sort((a, b) => a.x - b.x),
   }));
-  const ys = lines.flatMap((l) => l.points.map((p) => p.y));
+  const ys = [...lines.flatMap((l) => l.points.map((p) => p.y)), ...predicted.map((p) => p.y)];
   if (metric === 'total' && budgetBytes) ys.push(budgetBytes);
   const lo = ys.length ? Math.min(...ys) : 1024;
   const hi = ys.length ? Math.max(...ys) : 1024 * 1024;
@@ -70,8 +78,8 @@ export function sweepSeries(
     const cross = (l0 * yTop) / top;
     if (grow.length < span.length && cross > (grow.at(-1)?.x ?? l0))
       grow.push({ x: cross, y: yTop });
-    guides.push({ name: '∝ L·N·D', points: grow });
-    guides.push({ name: '∝ N·D', points: span.map((d) => ({ x: d, y: bottom })) });
+    guides.push({ name: '∝ L·N·D', kind: 'grows', points: grow });
+    guides.push({ name: '∝ N·D', kind: 'flat', points: span.map((d) => ({ x: d, y: bottom })) });
   }
   return { lines, ooms, guides, depths, yDomain };
 }
@@ -81,4 +89,27 @@ export function spread(points: readonly XY[]): number {
   if (!points.length) return NaN;
   const ys = points.map((p) => p.y);
   return Math.max(...ys) / Math.min(...ys) - 1;
+}
+
+/** What the depth chart's marks mean, in the order they are drawn. */
+export function sweepLegend(
+  series: SweepSeries,
+  showBudget: boolean,
+  predicted: boolean,
+): LegendItem[] {
+  const items: LegendItem[] = series.lines.map((l) => ({
+    name: l.model,
+    color: MODEL_COLORS[l.model],
+  }));
+  for (const g of series.guides)
+    items.push({
+      name: `${g.name} guide`,
+      color: GUIDE_STYLE[g.kind].color,
+      dash: GUIDE_STYLE[g.kind].dash,
+    });
+  if (series.ooms.length) items.push({ name: 'out of memory', color: OOM_COLOR, marker: 'cross' });
+  if (showBudget) items.push({ name: 'budget', color: OOM_COLOR, dash: '2 3' });
+  if (predicted)
+    items.push({ name: 'predicted from the measured slope', color: '#4a5368', marker: 'ring' });
+  return items;
 }
