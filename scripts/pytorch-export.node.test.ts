@@ -103,7 +103,8 @@ const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] 
   {
     name: 'wtrev GEN (softmax) with edge features',
     graph: 'edges',
-    model: model({ model: 'wtrev', op: 'gen', aggregation: 'softmax' }),
+    // A learned temperature has no place in model.py (refused by name): β stays 1 here.
+    model: model({ model: 'wtrev', op: 'gen', aggregation: 'softmax', learnAggr: false }),
   },
   {
     name: 'deq GCN on sparse features',

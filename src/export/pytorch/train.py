@@ -224,6 +224,8 @@ def run_json(args, env, ds, plan, module, epochs, start):
             "epochs": args.epochs,
             "lr": args.lr,
             "weightDecay": args.weight_decay,
+            "weightDecayScope": "all",
+            "patience": 0,
             "clip": args.clip,
             "seed": args.seed,
             "evalEvery": args.eval_every,
@@ -237,11 +239,13 @@ def run_json(args, env, ds, plan, module, epochs, start):
             "startEpoch": start,
         },
         "adapter": adapter_info(env),
+        "kernels": None,  # the engine's chosen WebGPU kernel variants; PyTorch has none
         "limits": {"maxBufferSize": None, "maxStorageBufferBindingSize": None},
         "graph": {"nodes": ds.num_nodes, "edges": ds.num_edges},
         "params": M.count_parameters(module),
         "epochs": epochs,
         "best": best_of(epochs),
+        "earlyStopped": False,  # train.py has no patience: it runs every epoch it is given
         **memory(env),
     }
 
