@@ -11,6 +11,7 @@ import { checkpointToSafetensors, exportDims } from './weights';
 export const PYTORCH_TEMPLATES = [
   'model.py',
   'layers.py',
+  'aggregate.py',
   'coupling.py',
   'deq.py',
   'data.py',

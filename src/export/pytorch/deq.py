@@ -87,9 +87,9 @@ class DEQBlock(nn.Module):
     def __init__(self, cfg):
         super().__init__()
         d = cfg["channels"]
-        self.conv1 = make_conv(cfg["op"], d, cfg.get("aggregation"))
+        self.conv1 = make_conv(cfg, d)
         self.norm1 = Norm(d)
-        self.conv2 = make_conv(cfg["op"], d, cfg.get("aggregation"))
+        self.conv2 = make_conv(cfg, d)
         self.norm2 = Norm(d)
 
     def forward(self, z, x, graph, edge=None, mask=None):

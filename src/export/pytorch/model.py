@@ -32,7 +32,7 @@ def _check_config(cfg):
             f'The model kind "{cfg["model"]}" has no PyTorch export yet '
             f'(exportable: {", ".join(EXPORTABLE_MODELS)}).'
         )
-    make_conv(cfg["op"], 1, cfg.get("aggregation", "softmax"))
+    make_conv(cfg, 1)
     if cfg["model"] in ("rev", "wtrev"):
         if cfg["groups"] < 2 or cfg["channels"] % cfg["groups"]:
             raise ValueError(f'{cfg["channels"]} channels do not split into {cfg["groups"]} groups (≥ 2).')
@@ -68,7 +68,7 @@ class Network(_Encoded):
             self._build_rev(cfg)
         else:
             for l in range(cfg["layers"]):
-                f = PreAct(d, make_conv(cfg["op"], d, cfg.get("aggregation")))
+                f = PreAct(d, make_conv(cfg, d))
                 self.add_module(f"layer{l}", f)
                 self.blocks.append(f)
         self.head = Head(d, dims["output"])
@@ -77,7 +77,7 @@ class Network(_Encoded):
         groups, w = cfg["groups"], cfg["channels"] // cfg["groups"]
 
         def fresh(name):
-            fs = torch.nn.ModuleList(PreAct(w, make_conv(cfg["op"], w, cfg.get("aggregation"))) for _ in range(groups))
+            fs = torch.nn.ModuleList(PreAct(w, make_conv(cfg, w)) for _ in range(groups))
             self.add_module(name, torch.nn.ModuleDict({f"group{i}": f for i, f in enumerate(fs)}))
             return fs
 
