@@ -121,6 +121,16 @@ const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] 
     model: model({ model: 'res-ckpt', op: 'gen', aggregation: 'max', layers: 2 }),
   },
   {
+    name: 'rev GAT (2 heads) with edge features',
+    graph: 'edges',
+    model: model({ model: 'rev', op: 'gat', heads: 2 }),
+  },
+  {
+    name: 'res GAT (2 heads) without edge features',
+    graph: 'dense',
+    model: model({ model: 'res', op: 'gat', heads: 2, layers: 2 }),
+  },
+  {
     name: 'res GEN (softmax, fixed t) with edge features',
     graph: 'edges',
     model: model({ model: 'res', op: 'gen', aggregation: 'softmax', learnAggr: false, layers: 2 }),

@@ -12,6 +12,7 @@ export const PYTORCH_TEMPLATES = [
   'model.py',
   'layers.py',
   'aggregate.py',
+  'gat.py',
   'coupling.py',
   'deq.py',
   'data.py',

@@ -3,6 +3,7 @@
 import model from './pytorch/model.py?raw';
 import layers from './pytorch/layers.py?raw';
 import aggregate from './pytorch/aggregate.py?raw';
+import gat from './pytorch/gat.py?raw';
 import coupling from './pytorch/coupling.py?raw';
 import deq from './pytorch/deq.py?raw';
 import data from './pytorch/data.py?raw';
@@ -18,6 +19,7 @@ export const BUNDLED_TEMPLATES: PytorchTemplates = {
   'model.py': model,
   'layers.py': layers,
   'aggregate.py': aggregate,
+  'gat.py': gat,
   'coupling.py': coupling,
   'deq.py': deq,
   'data.py': data,

@@ -83,6 +83,21 @@ describe('weights for the PyTorch export', () => {
     }
   });
 
+  it("carries GAT's attention vectors (a_src, a_dst[, a_edge] × width) as a matrix", () => {
+    const gat: ModelConfig = { ...model, op: 'gat', heads: 2 };
+    const params = host({ ...SHAPES, 'layer0.group0.conv.att': [3, 2], 'deq.conv1.att': [2, 4] });
+    expect(exportProblems(gat, params)).toEqual([]);
+    const c = readWeightsFile(
+      checkpointToSafetensors({ model: gat, adamStep: 0, epoch: 0, params }),
+      'a',
+    );
+    expect(c.params['layer0.group0.conv.att'].shape).toEqual([3, 2]);
+    expect(c.params['deq.conv1.att'].shape).toEqual([2, 4]);
+    expect(Array.from(c.params['deq.conv1.att'].value)).toEqual(
+      Array.from(params['deq.conv1.att'].value),
+    );
+  });
+
   it('refuses a wrong shape or a missing tensor, naming it with the expected and found shape', () => {
     const good = checkpointToSafetensors({ model, adamStep: 0, epoch: 0, params: host(SHAPES) });
     const c = readWeightsFile(good, 'w.safetensors');
@@ -117,10 +132,10 @@ describe('weights for the PyTorch export', () => {
       'head.linear.t': [1, 1],
     });
     expect(
-      exportProblems({ ...model, model: 'plain' as never, op: 'gat' as never }, params),
+      exportProblems({ ...model, model: 'plain' as never, op: 'gin' as never }, params),
     ).toEqual([
       'The model kind "plain" has no PyTorch export yet (exportable: res, res-ckpt, rev, wtrev, deq).',
-      'The operator "gat" has no PyTorch export yet (exportable: gcn, sage, gen).',
+      'The operator "gin" has no PyTorch export yet (exportable: gcn, sage, gen, gat).',
       'The parameter "layer0.group0.conv.att_src" (1×2) has no counterpart in the exported model.py.',
       'The parameter "layer0.group0.conv.t" (1×2) has no counterpart in the exported model.py.',
       'The parameter "layer0.conv1.p" (1×1) has no counterpart in the exported model.py.',

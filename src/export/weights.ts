@@ -1,8 +1,9 @@
 // The engine's parameters as the PyTorch export names and shapes them, and back. Driven by the
 // parameter list by name: every name must play a role the exported model.py knows (a linear's
-// weight or bias, a norm's gamma or beta, a conv's weights, GEN's learned t or p); anything else
-// is refused by name, so a new engine parameter cannot be silently dropped. Vectors (bias, gamma,
-// beta; 1×D in the engine) are [D], matrices [in, out], GEN's scalars (1×1) [1] as DeeperGCN's.
+// weight or bias, a norm's gamma or beta, a conv's weights, GAT's attention vectors, GEN's
+// learned t or p); anything else is refused by name, so a new engine parameter cannot be
+// silently dropped. Vectors (bias, gamma, beta; 1×D in the engine) are [D], matrices [in, out],
+// GEN's scalars (1×1) [1] as in DeeperGCN.
 import type { ModelConfig } from '../models/config';
 import type { HostParams } from '../nn/params';
 import { decodeCheckpoint, stepsTaken, type Checkpoint } from '../train/checkpoint';
@@ -10,7 +11,7 @@ import { ENGINE } from './engine-version';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors';
 
 export const EXPORTABLE_MODELS: readonly string[] = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq'];
-export const EXPORTABLE_OPS: readonly string[] = ['gcn', 'sage', 'gen'];
+export const EXPORTABLE_OPS: readonly string[] = ['gcn', 'sage', 'gen', 'gat'];
 
 const BLOCK = String.raw`(?:layer\d+|tied)(?:\.group\d+)?`;
 /** An operator: a block's conv, or one of DEQ's two. */
@@ -20,7 +21,8 @@ const ROLES: { pattern: RegExp; shape: Shape }[] = [
   { pattern: /^(?:encoder|edge_encoder|head\.linear)\.weight$/, shape: 'matrix' },
   { pattern: /^(?:encoder|edge_encoder|head\.linear)\.bias$/, shape: 'vector' },
   { pattern: new RegExp(String.raw`^(?:${BLOCK}|head)\.norm\.(?:gamma|beta)$`), shape: 'vector' },
-  { pattern: new RegExp(String.raw`^${CONV}\.(?:weight|root|neigh)$`), shape: 'matrix' },
+  // GAT's att is its 2 (3 with edge features) × width attention vectors a_src, a_dst, a_edge.
+  { pattern: new RegExp(String.raw`^${CONV}\.(?:weight|root|neigh|att)$`), shape: 'matrix' },
   { pattern: new RegExp(String.raw`^${CONV}\.bias$`), shape: 'vector' },
   // GEN's learned softmax temperature (t) or power-mean exponent (p).
   { pattern: new RegExp(String.raw`^${CONV}\.[tp]$`), shape: 'scalar' },

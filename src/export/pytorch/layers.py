@@ -1,5 +1,5 @@
 """The engine's building blocks in plain PyTorch: shared dropout (the engine's hash, bit for bit),
-the graph a step sees, the operators (GCN, SAGE, GEN), LayerNorm, the pre-activation block
+the graph a step sees, the operators (GCN, SAGE, GEN; GAT in gat.py), LayerNorm, the pre-activation block
 function f(x) = Conv(Dropout_shared(ReLU(LayerNorm(x)))) and the head.
 
 Weights are stored as the engine stores them: a weight is (in, out) and y = x @ W + b (PyTorch's
@@ -12,9 +12,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from aggregate import GEN_AGGREGATIONS, gen_aggregate
+from gat import GATConv
 
 LAYER_NORM_EPS = 1e-5
-EXPORTABLE_OPS = ("gcn", "sage", "gen")
+EXPORTABLE_OPS = ("gcn", "sage", "gen", "gat")
+#: Operators that read the shared edge embedding when the data has edge features.
+EDGE_OPS = ("gen", "gat")
 
 _U32 = 0xFFFFFFFF
 
@@ -175,8 +178,9 @@ class GENConv(nn.Module):
         return torch.addmm(self.bias, h, self.weight)
 
 
-def make_conv(cfg, width):
-    """The operator of a model configuration (config.json's "model") at a width."""
+def make_conv(cfg, width, edge=False):
+    """The operator of a model configuration (config.json's "model") at a width; `edge`: the
+    data has edge features (GAT then scores them)."""
     op = cfg["op"]
     if op == "gcn":
         return GCNConv(width)
@@ -184,6 +188,8 @@ def make_conv(cfg, width):
         return SAGEConv(width)
     if op == "gen":
         return GENConv(width, cfg.get("aggregation", "softmax"), cfg.get("learnAggr", True) is not False)
+    if op == "gat":
+        return GATConv(width, cfg.get("heads") or 1, edge)
     raise ValueError(f'The operator "{op}" has no PyTorch export yet (exportable: {", ".join(EXPORTABLE_OPS)}).')
 
 

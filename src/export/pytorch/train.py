@@ -238,6 +238,7 @@ def run_json(args, env, ds, plan, module, epochs, start):
         },
         "adapter": adapter_info(env),
         "limits": {"maxBufferSize": None, "maxStorageBufferBindingSize": None},
+        "kernels": None,  # the engine's WebGPU kernel variants; PyTorch runs its own
         "graph": {"nodes": ds.num_nodes, "edges": ds.num_edges},
         "params": M.count_parameters(module),
         "epochs": epochs,
