@@ -131,6 +131,11 @@ const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] 
     model: model({ model: 'res', op: 'gat', heads: 2, layers: 2 }),
   },
   {
+    name: 'deq GAT (2 heads) with edge features',
+    graph: 'edges',
+    model: model({ model: 'deq', op: 'gat', heads: 2, layers: 60, tolerance: 1e-5 }),
+  },
+  {
     name: 'res GEN (softmax, fixed t) with edge features',
     graph: 'edges',
     model: model({ model: 'res', op: 'gen', aggregation: 'softmax', learnAggr: false, layers: 2 }),

@@ -46,7 +46,9 @@ def _max(graph, m, shape):
     first = torch.full(shape, entries, dtype=torch.int64, device=m.device)
     first = first.scatter_reduce(0, rows[:, None].expand_as(m), cand, "amin")
     has = first < entries
-    picked = m.gather(0, first.clamp(max=max(entries - 1, 0))) if entries else torch.zeros(shape, dtype=m.dtype, device=m.device)
+    if not entries:
+        return torch.zeros(shape, dtype=m.dtype, device=m.device)
+    picked = m.gather(0, first.clamp(max=entries - 1))
     return torch.where(has, picked, torch.zeros_like(picked))
 
 
