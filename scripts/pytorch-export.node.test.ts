@@ -101,10 +101,14 @@ const GRAPHS = {
 const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] = [
   { name: 'rev GCN', graph: 'dense', model: model({ model: 'rev', op: 'gcn' }) },
   {
-    name: 'wtrev GEN (softmax) with edge features',
+    name: 'wtrev GEN (softmax, learned t) with edge features',
     graph: 'edges',
-    // A learned temperature has no place in model.py (refused by name): β stays 1 here.
-    model: model({ model: 'wtrev', op: 'gen', aggregation: 'softmax', learnAggr: false }),
+    model: model({ model: 'wtrev', op: 'gen', aggregation: 'softmax', learnAggr: true }),
+  },
+  {
+    name: 'rev GEN (power mean, learned p) with edge features',
+    graph: 'edges',
+    model: model({ model: 'rev', op: 'gen', aggregation: 'power', learnAggr: true }),
   },
   {
     name: 'deq GCN on sparse features',
@@ -115,6 +119,26 @@ const CASES: { name: string; graph: keyof typeof GRAPHS; model: ModelConfig }[] 
     name: 'res-ckpt GEN (max) with edge features',
     graph: 'edges',
     model: model({ model: 'res-ckpt', op: 'gen', aggregation: 'max', layers: 2 }),
+  },
+  {
+    name: 'rev GAT (2 heads) with edge features',
+    graph: 'edges',
+    model: model({ model: 'rev', op: 'gat', heads: 2 }),
+  },
+  {
+    name: 'res GAT (2 heads) without edge features',
+    graph: 'dense',
+    model: model({ model: 'res', op: 'gat', heads: 2, layers: 2 }),
+  },
+  {
+    name: 'deq GAT (2 heads) with edge features',
+    graph: 'edges',
+    model: model({ model: 'deq', op: 'gat', heads: 2, layers: 60, tolerance: 1e-5 }),
+  },
+  {
+    name: 'res GEN (softmax, fixed t) with edge features',
+    graph: 'edges',
+    model: model({ model: 'res', op: 'gen', aggregation: 'softmax', learnAggr: false, layers: 2 }),
   },
 ];
 const STEP = { seed: 2024, dropout: 0.2 };
@@ -202,14 +226,20 @@ describe.skipIf(!hasTorch)('the PyTorch export against the engine', () => {
       const grads = decodeSafetensors(readFileSync(join(out, 'grads.safetensors'))).tensors;
       expect(Object.keys(grads).sort()).toEqual(Object.keys(e.grads).sort());
       let gradErr = 0;
+      const learned: string[] = [];
       for (const [name, g] of Object.entries(grads)) {
         const err = relErr(g.data, floatsFromBase64(e.grads[name]));
         expect(err, `${c.name}: gradient of ${name}`).toBeLessThan(1e-3);
         gradErr = Math.max(gradErr, err);
+        // GEN's learned t / p: one value each, so their relative error is the value's own.
+        if (/\.[tp]$/.test(name)) learned.push(`${name} ${err.toExponential(2)}`);
       }
+      const learnsAggr = c.model.op === 'gen' && c.model.aggregation !== 'max' && c.model.learnAggr;
+      expect(learned.length > 0, `${c.name}: learned t / p in the gradients`).toBe(!!learnsAggr);
       const loss = JSON.parse(readFileSync(join(out, 'loss.json'), 'utf8')).loss as number;
       console.log(
-        `${c.name}: logits ${logitErr.toExponential(2)} relative, gradients ${gradErr.toExponential(2)} of max |g|, loss ${loss} vs ${e.loss}`,
+        `${c.name}: logits ${logitErr.toExponential(2)} relative, gradients ${gradErr.toExponential(2)} of max |g|, loss ${loss} vs ${e.loss}` +
+          (learned.length ? `; ${learned.join(', ')}` : ''),
       );
       expect(logitErr, `${c.name}: logits`).toBeLessThan(1e-4);
       expect(Math.abs(loss - e.loss)).toBeLessThan(1e-4 * Math.abs(e.loss));

@@ -7,15 +7,7 @@ import { expectNoGpuErrors, sharedRuntime } from '../testing/gpu-fixture';
 import { decodeSafetensors, encodeSafetensors } from './safetensors';
 import { checkpointToSafetensors, readWeightsFile } from './weights';
 
-// β fixed: a learned GEN temperature has no place in the export (refused by name).
-const cfg: ModelConfig = {
-  ...DEFAULT_MODEL,
-  model: 'wtrev',
-  op: 'gen',
-  learnAggr: false,
-  layers: 2,
-  channels: 4,
-};
+const cfg: ModelConfig = { ...DEFAULT_MODEL, model: 'wtrev', op: 'gen', layers: 2, channels: 4 };
 const shape: DataShape = {
   inputDim: 3,
   inputKind: 'dense',

@@ -66,7 +66,7 @@ describe('the PyTorch package', () => {
     });
     const readme = files['README.md'] as string;
     expect(readme).not.toMatch(/\{\{\w+\}\}/);
-    expect(readme).toContain('ResGNN GEN (softmax), 1 layer × 4 channels');
+    expect(readme).toContain('ResGNN GEN (softmax, learned t), 1 layer × 4 channels');
     expect(readme).toContain('after epoch 3 (12 optimizer steps)');
     expect(readme).toContain('python3 train.py --data /data/proteins');
     expect(files['weights.safetensors']).toBeInstanceOf(Uint8Array);

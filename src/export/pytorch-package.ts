@@ -1,7 +1,7 @@
 // The files of a PyTorch export: the Python templates (src/export/pytorch/) as they are, and the
 // three that describe this export — config.json, weights.safetensors and README.md. The same for
 // the CLI (written to a folder) and the page (a .zip); each host hands over the template texts.
-import { isReversible } from '../models/config';
+import { isReversible, type ModelConfig } from '../models/config';
 import type { Checkpoint } from '../train/checkpoint';
 import type { TrainOptions } from '../train/options';
 import { ENGINE } from './engine-version';
@@ -11,6 +11,8 @@ import { checkpointToSafetensors, exportDims } from './weights';
 export const PYTORCH_TEMPLATES = [
   'model.py',
   'layers.py',
+  'aggregate.py',
+  'gat.py',
   'coupling.py',
   'deq.py',
   'data.py',
@@ -63,9 +65,19 @@ export interface ExportRequest {
   initial?: boolean;
 }
 
+function describeOperator(m: ModelConfig): string {
+  if (m.op === 'gen') {
+    // DeeperGCN's names, as the parameters are called (nn/ops/gen.ts; not imported: GPU code).
+    const learned = { softmax: 't', power: 'p', max: null }[m.aggregation];
+    return `GEN (${m.aggregation}${learned && m.learnAggr !== false ? `, learned ${learned}` : ''})`;
+  }
+  if (m.op === 'gat') return `GAT (${m.heads ?? 1} head${(m.heads ?? 1) === 1 ? '' : 's'})`;
+  return m.op.toUpperCase();
+}
+
 function describeModel(c: Checkpoint): string {
   const m = c.model;
-  const op = m.op === 'gen' ? `GEN (${m.aggregation})` : m.op.toUpperCase();
+  const op = describeOperator(m);
   if (m.model === 'deq')
     return `DEQ-GNN ${op}, ${m.channels} channels, iteration cap ${m.layers}, tolerance ${m.tolerance ?? 1e-4}`;
   const kind = {

@@ -2,6 +2,8 @@
 // the same files from disk (scripts/lib/pytorch-templates.ts).
 import model from './pytorch/model.py?raw';
 import layers from './pytorch/layers.py?raw';
+import aggregate from './pytorch/aggregate.py?raw';
+import gat from './pytorch/gat.py?raw';
 import coupling from './pytorch/coupling.py?raw';
 import deq from './pytorch/deq.py?raw';
 import data from './pytorch/data.py?raw';
@@ -16,6 +18,8 @@ import type { PytorchTemplates } from './pytorch-package';
 export const BUNDLED_TEMPLATES: PytorchTemplates = {
   'model.py': model,
   'layers.py': layers,
+  'aggregate.py': aggregate,
+  'gat.py': gat,
   'coupling.py': coupling,
   'deq.py': deq,
   'data.py': data,

@@ -61,6 +61,43 @@ describe('weights for the PyTorch export', () => {
     expect(readWeightsFile(rgnn, 'w.rgnn').adamStep).toBe(7);
   });
 
+  it("carries GEN's learned t and p (1×1 in the engine) as [1], in blocks and in DEQ", () => {
+    const gen: ModelConfig = { ...model, op: 'gen', aggregation: 'power', learnAggr: true };
+    const params = host({
+      ...SHAPES,
+      'layer0.group0.conv.p': [1, 1],
+      'layer0.group1.conv.p': [1, 1],
+      'tied.group1.conv.t': [1, 1],
+      'deq.conv2.t': [1, 1],
+    });
+    expect(exportProblems(gen, params)).toEqual([]);
+    const c = readWeightsFile(
+      checkpointToSafetensors({ model: gen, adamStep: 1, epoch: 1, params }),
+      'g',
+    );
+    expect(c.model).toEqual(gen);
+    for (const name of ['layer0.group0.conv.p', 'tied.group1.conv.t', 'deq.conv2.t']) {
+      expect(c.params[name].shape).toEqual([1]);
+      expect([c.params[name].rows, c.params[name].cols]).toEqual([1, 1]);
+      expect(Array.from(c.params[name].value)).toEqual(Array.from(params[name].value));
+    }
+  });
+
+  it("carries GAT's attention vectors (a_src, a_dst[, a_edge] × width) as a matrix", () => {
+    const gat: ModelConfig = { ...model, op: 'gat', heads: 2 };
+    const params = host({ ...SHAPES, 'layer0.group0.conv.att': [3, 2], 'deq.conv1.att': [2, 4] });
+    expect(exportProblems(gat, params)).toEqual([]);
+    const c = readWeightsFile(
+      checkpointToSafetensors({ model: gat, adamStep: 0, epoch: 0, params }),
+      'a',
+    );
+    expect(c.params['layer0.group0.conv.att'].shape).toEqual([3, 2]);
+    expect(c.params['deq.conv1.att'].shape).toEqual([2, 4]);
+    expect(Array.from(c.params['deq.conv1.att'].value)).toEqual(
+      Array.from(params['deq.conv1.att'].value),
+    );
+  });
+
   it('refuses a wrong shape or a missing tensor, naming it with the expected and found shape', () => {
     const good = checkpointToSafetensors({ model, adamStep: 0, epoch: 0, params: host(SHAPES) });
     const c = readWeightsFile(good, 'w.safetensors');
@@ -90,16 +127,23 @@ describe('weights for the PyTorch export', () => {
     const params = host({
       ...SHAPES,
       'layer0.group0.conv.att_src': [1, 2],
-      'layer0.group0.conv.t': [1, 1],
+      'layer0.group0.conv.t': [1, 2],
+      'layer0.conv1.p': [1, 1],
+      'head.linear.t': [1, 1],
     });
     expect(
-      exportProblems({ ...model, model: 'plain', op: 'gat', features: 'row-normalized' }, params),
+      exportProblems(
+        { ...model, model: 'plain', op: 'gin' as never, features: 'row-normalized' },
+        params,
+      ),
     ).toEqual([
       'The model kind "plain" has no PyTorch export yet (exportable: res, res-ckpt, rev, wtrev, deq).',
-      'The operator "gat" has no PyTorch export yet (exportable: gcn, sage, gen).',
+      'The operator "gin" has no PyTorch export yet (exportable: gcn, sage, gen, gat).',
       'The feature preprocessing "row-normalized" has no PyTorch export yet (the exported data.py feeds the features as stored).',
       'The parameter "layer0.group0.conv.att_src" (1×2) has no counterpart in the exported model.py.',
-      'The parameter "layer0.group0.conv.t" (1×1) has no counterpart in the exported model.py.',
+      'The parameter "layer0.group0.conv.t" (1×2) has no counterpart in the exported model.py.',
+      'The parameter "layer0.conv1.p" (1×1) has no counterpart in the exported model.py.',
+      'The parameter "head.linear.t" (1×1) has no counterpart in the exported model.py.',
     ]);
     expect(exportProblems(model, host(SHAPES))).toEqual([]);
   });

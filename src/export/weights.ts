@@ -1,8 +1,9 @@
 // The engine's parameters as the PyTorch export names and shapes them, and back. Driven by the
 // parameter list by name: every name must play a role the exported model.py knows (a linear's
-// weight or bias, a norm's gamma or beta, a conv's weights); anything else — a GAT attention
-// vector, a learnable GEN temperature — is refused by name, so a new engine parameter cannot be
-// silently dropped. Vectors (bias, gamma, beta; 1×D in the engine) are [D], matrices [in, out].
+// weight or bias, a norm's gamma or beta, a conv's weights, GAT's attention vectors, GEN's
+// learned t or p); anything else is refused by name, so a new engine parameter cannot be
+// silently dropped. Vectors (bias, gamma, beta; 1×D in the engine) are [D], matrices [in, out],
+// GEN's scalars (1×1) [1] as in DeeperGCN.
 import type { ModelConfig } from '../models/config';
 import type { HostParams } from '../nn/params';
 import { decodeCheckpoint, stepsTaken, type Checkpoint } from '../train/checkpoint';
@@ -10,18 +11,22 @@ import { ENGINE } from './engine-version';
 import { decodeSafetensors, encodeSafetensors, type SafeTensor } from './safetensors';
 
 export const EXPORTABLE_MODELS: readonly string[] = ['res', 'res-ckpt', 'rev', 'wtrev', 'deq'];
-export const EXPORTABLE_OPS: readonly string[] = ['gcn', 'sage', 'gen'];
+export const EXPORTABLE_OPS: readonly string[] = ['gcn', 'sage', 'gen', 'gat'];
 
 const BLOCK = String.raw`(?:layer\d+|tied)(?:\.group\d+)?`;
-const ROLES: { pattern: RegExp; vector: boolean }[] = [
-  { pattern: /^(?:encoder|edge_encoder|head\.linear)\.weight$/, vector: false },
-  { pattern: /^(?:encoder|edge_encoder|head\.linear)\.bias$/, vector: true },
-  { pattern: new RegExp(String.raw`^(?:${BLOCK}|head)\.norm\.(?:gamma|beta)$`), vector: true },
-  { pattern: new RegExp(String.raw`^${BLOCK}\.conv\.(?:weight|root|neigh)$`), vector: false },
-  { pattern: new RegExp(String.raw`^${BLOCK}\.conv\.bias$`), vector: true },
-  { pattern: /^deq\.conv[12]\.(?:weight|root|neigh)$/, vector: false },
-  { pattern: /^deq\.conv[12]\.bias$/, vector: true },
-  { pattern: /^deq\.norm[12]\.(?:gamma|beta)$/, vector: true },
+/** An operator: a block's conv, or one of DEQ's two. */
+const CONV = String.raw`(?:${BLOCK}\.conv|deq\.conv[12])`;
+type Shape = 'matrix' | 'vector' | 'scalar';
+const ROLES: { pattern: RegExp; shape: Shape }[] = [
+  { pattern: /^(?:encoder|edge_encoder|head\.linear)\.weight$/, shape: 'matrix' },
+  { pattern: /^(?:encoder|edge_encoder|head\.linear)\.bias$/, shape: 'vector' },
+  { pattern: new RegExp(String.raw`^(?:${BLOCK}|head)\.norm\.(?:gamma|beta)$`), shape: 'vector' },
+  // GAT's att is its 2 (3 with edge features) × width attention vectors a_src, a_dst, a_edge.
+  { pattern: new RegExp(String.raw`^${CONV}\.(?:weight|root|neigh|att)$`), shape: 'matrix' },
+  { pattern: new RegExp(String.raw`^${CONV}\.bias$`), shape: 'vector' },
+  // GEN's learned softmax temperature (t) or power-mean exponent (p).
+  { pattern: new RegExp(String.raw`^${CONV}\.[tp]$`), shape: 'scalar' },
+  { pattern: /^deq\.norm[12]\.(?:gamma|beta)$/, shape: 'vector' },
 ];
 
 /** Data sizes the exported model needs, read off the weights. */
@@ -48,8 +53,9 @@ export interface WeightsMetadata {
 export function exportShape(name: string, rows: number, cols: number): number[] | null {
   const role = ROLES.find((r) => r.pattern.test(name));
   if (!role) return null;
-  if (role.vector) return rows === 1 ? [cols] : null;
-  return [rows, cols];
+  if (role.shape === 'matrix') return [rows, cols];
+  if (rows !== 1 || (role.shape === 'scalar' && cols !== 1)) return null;
+  return [cols];
 }
 
 /** Every reason a model's weights cannot be exported, in words; empty when they can. */

@@ -84,12 +84,12 @@ def broyden(phi, shape, max_iterations, tolerance, like, name="forward"):
 
 
 class DEQBlock(nn.Module):
-    def __init__(self, cfg):
+    def __init__(self, cfg, edge=False):
         super().__init__()
         d = cfg["channels"]
-        self.conv1 = make_conv(cfg["op"], d, cfg.get("aggregation"))
+        self.conv1 = make_conv(cfg, d, edge)
         self.norm1 = Norm(d)
-        self.conv2 = make_conv(cfg["op"], d, cfg.get("aggregation"))
+        self.conv2 = make_conv(cfg, d, edge)
         self.norm2 = Norm(d)
 
     def forward(self, z, x, graph, edge=None, mask=None):

@@ -1,24 +1,23 @@
 """The engine's building blocks in plain PyTorch: shared dropout (the engine's hash, bit for bit),
-the graph a step sees, the operators (GCN, SAGE, GEN), LayerNorm, the pre-activation block
+the graph a step sees, the operators (GCN, SAGE, GEN; GAT in gat.py), LayerNorm, the pre-activation block
 function f(x) = Conv(Dropout_shared(ReLU(LayerNorm(x)))) and the head.
 
 Weights are stored as the engine stores them: a weight is (in, out) and y = x @ W + b (PyTorch's
 nn.Linear keeps the transpose).
 """
 import math
-import warnings
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-# torch 1.x marks scatter_reduce (GEN's aggregation) as beta; it is what the operator needs.
-warnings.filterwarnings("ignore", message="scatter_reduce\\(\\) is in beta")
+from aggregate import GEN_AGGREGATIONS, gen_aggregate
+from gat import GATConv
 
 LAYER_NORM_EPS = 1e-5
-GEN_EPS = 1e-7
-GEN_BETA = 1.0
-EXPORTABLE_OPS = ("gcn", "sage", "gen")
+EXPORTABLE_OPS = ("gcn", "sage", "gen", "gat")
+#: Operators that read the shared edge embedding when the data has edge features.
+EDGE_OPS = ("gen", "gat")
 
 _U32 = 0xFFFFFFFF
 
@@ -155,59 +154,42 @@ class SAGEConv(nn.Module):
         return torch.addmm(self.bias, x, self.root) + mean @ self.neigh
 
 
-def gen_aggregate(graph, x, edge, aggregation):
-    """m_k = relu(x_j + e_k) + eps over row i's in-edges k, aggregated by max or softmax(beta m).
-
-    Max routes the gradient to the first maximal entry of the row, as the engine's kernel does;
-    a row without in-edges aggregates to 0.
-    """
-    n, w = graph.num_nodes, x.shape[1]
-    rows = graph.rows
-    pre = x[graph.cols]
-    if edge is not None:
-        pre = pre + edge
-    m = F.relu(pre) + GEN_EPS
-    idx = rows[:, None].expand_as(m)
-    top = torch.full((n, w), -math.inf, dtype=m.dtype, device=m.device)
-    top = top.scatter_reduce(0, idx, m.detach() * (GEN_BETA if aggregation == "softmax" else 1.0), "amax")
-    if aggregation == "max":
-        entries = m.shape[0]
-        pos = torch.arange(entries, device=m.device)[:, None].expand_as(m)
-        cand = torch.where(m.detach() == top[rows], pos, torch.full_like(pos, entries))
-        first = torch.full((n, w), entries, dtype=torch.int64, device=m.device)
-        first = first.scatter_reduce(0, idx, cand, "amin")
-        has = first < entries
-        picked = m.gather(0, first.clamp(max=max(entries - 1, 0))) if entries else torch.zeros_like(top)
-        return torch.where(has, picked, torch.zeros_like(picked))
-    if aggregation != "softmax":
-        raise ValueError(f"unknown GEN aggregation {aggregation!r}")
-    ex = torch.exp(GEN_BETA * m - top[rows])
-    s = torch.zeros((n, w), dtype=m.dtype, device=m.device).index_add(0, rows, ex)
-    num = torch.zeros((n, w), dtype=m.dtype, device=m.device).index_add(0, rows, ex * m)
-    return num / torch.where(s > 0, s, torch.ones_like(s))
-
-
 class GENConv(nn.Module):
-    """out = (x + agg(x, e)) W + b (DeeperGCN's GEN with its MLP as one Linear)."""
+    """out = (x + agg(x, e)) W + b (DeeperGCN's GEN with its MLP as one Linear).
 
-    def __init__(self, width, aggregation):
+    Softmax's temperature (`t`) or the power mean's exponent (`p`) is a parameter of shape [1]
+    when learned (the engine's 1 x 1, starting at 1), else the constant 1.
+    """
+
+    def __init__(self, width, aggregation, learn=True):
         super().__init__()
+        if aggregation not in GEN_AGGREGATIONS:
+            raise ValueError(f"unknown GEN aggregation {aggregation!r} (known: {', '.join(GEN_AGGREGATIONS)})")
         self.aggregation = aggregation
         self.weight = nn.Parameter(torch.zeros(width, width))
         self.bias = nn.Parameter(torch.zeros(width))
+        self.learned = {"softmax": "t", "power": "p"}.get(aggregation) if learn else None
+        if self.learned:
+            self.register_parameter(self.learned, nn.Parameter(torch.ones(1)))
 
     def forward(self, x, graph, edge=None):
-        h = x + gen_aggregate(graph, x, edge, self.aggregation)
+        param = getattr(self, self.learned) if self.learned else 1.0
+        h = x + gen_aggregate(graph, x, edge, self.aggregation, param)
         return torch.addmm(self.bias, h, self.weight)
 
 
-def make_conv(op, width, aggregation):
+def make_conv(cfg, width, edge=False):
+    """The operator of a model configuration (config.json's "model") at a width; `edge`: the
+    data has edge features (GAT then scores them)."""
+    op = cfg["op"]
     if op == "gcn":
         return GCNConv(width)
     if op == "sage":
         return SAGEConv(width)
     if op == "gen":
-        return GENConv(width, aggregation)
+        return GENConv(width, cfg.get("aggregation", "softmax"), cfg.get("learnAggr", True) is not False)
+    if op == "gat":
+        return GATConv(width, cfg.get("heads") or 1, edge)
     raise ValueError(f'The operator "{op}" has no PyTorch export yet (exportable: {", ".join(EXPORTABLE_OPS)}).')
 
 

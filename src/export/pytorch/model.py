@@ -17,7 +17,7 @@ import torch.utils.checkpoint
 
 from coupling import REV_IMPLEMENTATION, RevCoupling
 from deq import DEQBlock, _FixedPoint, broyden
-from layers import EXPORTABLE_OPS, Graph, Head, Linear, PreAct, dropout_mask, make_conv
+from layers import EDGE_OPS, EXPORTABLE_OPS, Graph, Head, Linear, PreAct, dropout_mask, make_conv
 from weights_io import read_safetensors
 
 #: Depth of DEQ's weight-tied unrolled warm-up network (capped by `layers`).
@@ -32,20 +32,23 @@ def _check_config(cfg):
             f'The model kind "{cfg["model"]}" has no PyTorch export yet '
             f'(exportable: {", ".join(EXPORTABLE_MODELS)}).'
         )
-    make_conv(cfg["op"], 1, cfg.get("aggregation", "softmax"))
+    make_conv(cfg, cfg.get("heads") or 1)
     if cfg["model"] in ("rev", "wtrev"):
         if cfg["groups"] < 2 or cfg["channels"] % cfg["groups"]:
             raise ValueError(f'{cfg["channels"]} channels do not split into {cfg["groups"]} groups (≥ 2).')
 
 
+def _has_edge(cfg, dims):
+    return cfg["op"] in EDGE_OPS and dims.get("edge", 0) > 0
+
+
 class _Encoded(torch.nn.Module):
-    """The input encoder, and GEN's edge encoder when the graph has edge features."""
+    """The input encoder, and the edge encoder (GEN, GAT) when the graph has edge features."""
 
     def _add_encoders(self, cfg, dims):
         d = cfg["channels"]
         self.encoder = Linear(dims["input"], d)
-        edge = cfg["op"] == "gen" and dims.get("edge", 0) > 0
-        self.edge_encoder = Linear(dims["edge"], d) if edge else None
+        self.edge_encoder = Linear(dims["edge"], d) if _has_edge(cfg, dims) else None
 
     def encode(self, graph):
         edge = self.edge_encoder(graph.edge_attr) if self.edge_encoder is not None else None
@@ -65,19 +68,19 @@ class Network(_Encoded):
         # kept in a plain list so that every parameter has exactly one name.
         self.blocks = []
         if cfg["model"] in ("rev", "wtrev"):
-            self._build_rev(cfg)
+            self._build_rev(cfg, _has_edge(cfg, dims))
         else:
             for l in range(cfg["layers"]):
-                f = PreAct(d, make_conv(cfg["op"], d, cfg.get("aggregation")))
+                f = PreAct(d, make_conv(cfg, d, _has_edge(cfg, dims)))
                 self.add_module(f"layer{l}", f)
                 self.blocks.append(f)
         self.head = Head(d, dims["output"])
 
-    def _build_rev(self, cfg):
+    def _build_rev(self, cfg, edge):
         groups, w = cfg["groups"], cfg["channels"] // cfg["groups"]
 
         def fresh(name):
-            fs = torch.nn.ModuleList(PreAct(w, make_conv(cfg["op"], w, cfg.get("aggregation"))) for _ in range(groups))
+            fs = torch.nn.ModuleList(PreAct(w, make_conv(cfg, w, edge)) for _ in range(groups))
             self.add_module(name, torch.nn.ModuleDict({f"group{i}": f for i, f in enumerate(fs)}))
             return fs
 
@@ -110,7 +113,7 @@ class DEQNetwork(_Encoded):
         super().__init__()
         _check_config(cfg)
         self.cfg = cfg
-        self.deq = DEQBlock(cfg)  # declared first, as in the engine (names deq.conv1.weight, ...)
+        self.deq = DEQBlock(cfg, _has_edge(cfg, dims))  # declared first, as in the engine (names deq.conv1.weight, ...)
         self._add_encoders(cfg, dims)
         self.head = Head(cfg["channels"], dims["output"])
         self.tolerance = cfg.get("tolerance", 1e-4)

@@ -239,8 +239,8 @@ def run_json(args, env, ds, plan, module, epochs, start):
             "startEpoch": start,
         },
         "adapter": adapter_info(env),
-        "kernels": None,  # the engine's chosen WebGPU kernel variants; PyTorch has none
         "limits": {"maxBufferSize": None, "maxStorageBufferBindingSize": None},
+        "kernels": None,  # the engine's WebGPU kernel variants; PyTorch runs its own
         "graph": {"nodes": ds.num_nodes, "edges": ds.num_edges},
         "params": M.count_parameters(module),
         "epochs": epochs,
