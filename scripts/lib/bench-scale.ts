@@ -16,8 +16,12 @@ const DATA = join(ROOT, 'bench/.data');
 /** Shards per dataset: several per training part keep the streamed parts random. */
 const SHARDS = 40;
 
+/** Bumped whenever `generate --like` writes different graphs for the same seed. */
+const GENERATOR_VERSION = 2;
+
 async function dataset(like: LikeName, factor: number): Promise<string> {
-  const out = join(DATA, `${like}-x${factor}`);
+  // The generator's version in the name: a folder from an older generator is not reused.
+  const out = join(DATA, `${like}-x${factor}-g${GENERATOR_VERSION}`);
   if (existsSync(join(out, 'manifest.json'))) {
     console.error(`using ${relative(ROOT, out)}`);
     return out;

@@ -27,7 +27,10 @@ export function ownedCapacity(u: number, N: number): number {
   return Math.floor((N - u) / 2) + Math.floor(u / 2);
 }
 
-// Stream ids for mixSeed: each kind of draw has its own sequence.
+// Stream ids for mixSeed: each kind of draw has its own sequence. Every stream starts with
+// GENERATOR so that none equals a training partition's mixSeed(seed, epoch): with the same seed,
+// epoch 1's random parts were the generator's blocks (species), 5× the edges of a random part.
+const GENERATOR = 0x67656e31;
 const S_NODES = 1;
 const S_EDGES = 2;
 const S_FEATURES = 3;
@@ -114,7 +117,7 @@ export class PaperModel {
     this.edgeDim = sizes.edgeDim;
     // Proteins have no node features of their own: inputs are the mean of incident edge features.
     this.featureDim = sizes.featureDim || sizes.edgeDim;
-    const rng = new Rng(mixSeed(seed, S_NODES));
+    const rng = new Rng(mixSeed(seed, GENERATOR, S_NODES));
     const order = rng.permutation(N);
     this.block = new Uint32Array(N);
     this.split = new Uint8Array(N);
@@ -136,7 +139,7 @@ export class PaperModel {
       for (let j = 0; j < N; j++)
         this.split[order2[j]] =
           j < train ? SPLIT_TRAIN : j < train + valid ? SPLIT_VALID : SPLIT_TEST;
-      const crng = new Rng(mixSeed(seed, S_CENTROIDS));
+      const crng = new Rng(mixSeed(seed, GENERATOR, S_CENTROIDS));
       const D = sizes.featureDim;
       this.centroids = new Float32Array(C * D);
       for (let i = 0; i < C * D; i++) this.centroids[i] = this.params.signal * crng.normal();
@@ -244,7 +247,7 @@ export class PaperModel {
    * Returns their count, quota[u]. Not reentrant (shares a marker array).
    */
   nodeEdges(u: number, partners: Uint32Array, features: Float32Array | null): number {
-    const rng = new Rng(mixSeed(this.seed, S_EDGES, u));
+    const rng = new Rng(mixSeed(this.seed, GENERATOR, S_EDGES, u));
     const d = this.quota[u];
     const gen = ++this.markGen;
     let count = 0;
@@ -293,7 +296,7 @@ export class PaperModel {
 
   /** Multi-class: node i's own features (featureDim values, rounded to 1e-4 so text keeps them exact). */
   nodeFeatures(i: number, out: Float32Array, at: number): void {
-    const rng = new Rng(mixSeed(this.seed, S_FEATURES, i));
+    const rng = new Rng(mixSeed(this.seed, GENERATOR, S_FEATURES, i));
     const D = this.sizes.featureDim;
     const c = this.block[i];
     for (let d = 0; d < D; d++) {
@@ -310,7 +313,7 @@ export class PaperModel {
 
   /** Multi-label: node i's tasks (0/1 each) into out[at..at+T), each a noisy AND/OR of modules. */
   nodeTasks(i: number, out: Uint8Array, at: number): void {
-    const rng = new Rng(mixSeed(this.seed, S_LABELS, i));
+    const rng = new Rng(mixSeed(this.seed, GENERATOR, S_LABELS, i));
     const F = PROTEIN_MODULES;
     const mods = this.modules!;
     const T = this.sizes.labelWidth;
