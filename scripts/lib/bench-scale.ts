@@ -1,11 +1,12 @@
 // The Node side of `npm run bench -- --scale`: generates the proteins- and arxiv-sized datasets
 // once (bench/.data/, reused while their generator settings match), runs the headless
 // 'bench-scale' entry on them and writes the JSON and the README section.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGenerate } from '../commands/generate.ts';
 import { runHeadless } from './headless.ts';
+import { TerminalProgress } from './terminal-progress.ts';
 import { renderScale, replaceScaleSection, depthRatio } from './bench-scale-report.ts';
 import type { BenchScaleArgs, BenchScaleResult } from '../../src/headless/bench-scale.ts';
 import type { LikeName } from '../../src/graph/generators/paper-like.ts';
@@ -53,18 +54,31 @@ export async function runScale(o: { factor: number; budgetGb: number; readme: bo
     evalParts: 5,
     depths: [8, 112],
   };
+  const suffix = o.factor === 1 ? '' : `-x${o.factor}`;
+  const fileFor = (r: BenchScaleResult) => {
+    const slug = `${r.adapter.vendor}-${r.adapter.architecture}`.replace(/[^\w.-]+/g, '_');
+    return join(ROOT, 'bench/results', `${slug}-${r.date.slice(0, 10)}-scale${suffix}.json`);
+  };
+  const write = (path: string, r: BenchScaleResult) => {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(r, null, 2) + '\n');
+  };
+  // The rows measured so far, rewritten after each one: a failure hours in keeps what was measured.
+  let partialFile: string | null = null;
+  const bar = new TerminalProgress();
   const result = await runHeadless<BenchScaleResult>('bench-scale', args, {
     allowFolders: [proteins, arxiv],
-  });
-  const slug = `${result.adapter.vendor}-${result.adapter.architecture}`.replace(/[^\w.-]+/g, '_');
-  const suffix = o.factor === 1 ? '' : `-x${o.factor}`;
-  const file = join(
-    ROOT,
-    'bench/results',
-    `${slug}-${result.date.slice(0, 10)}-scale${suffix}.json`,
-  );
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    onProgress: (p) => {
+      bar.update(p);
+      if (!p.partial) return;
+      const r = p.partial as BenchScaleResult;
+      partialFile = fileFor(r).replace(/\.json$/, '.partial.json');
+      write(partialFile, r);
+    },
+  }).finally(() => bar.stop());
+  const file = fileFor(result);
+  write(file, result);
+  if (partialFile) rmSync(partialFile, { force: true });
   console.log(
     `rev held L=${args.depths.at(-1)}/L=${args.depths[0]}: ×${depthRatio(result, 'rev').toFixed(3)}`,
   );

@@ -231,11 +231,7 @@ export async function runBenchScale(
       ),
     );
   }
-  for (const [i, job] of jobs.entries()) {
-    progress({ label: `scale ${i + 1}/${jobs.length}`, done: i, total: jobs.length });
-    rows.push(await job());
-  }
-  return {
+  const result = (): BenchScaleResult => ({
     adapter,
     software: adapter.isFallback,
     date: new Date().toISOString(),
@@ -243,5 +239,17 @@ export async function runBenchScale(
     proteins: { nodes: proteins.nodes, edges: proteins.edges, streamed: proteins.streamed },
     arxiv: { nodes: arxivWhole.nodes, edges: arxivWhole.edges, streamed: arxivWhole.streamed },
     rows,
-  };
+  });
+  for (const [i, job] of jobs.entries()) {
+    progress({ label: `scale ${i + 1}/${jobs.length}`, done: i, total: jobs.length });
+    rows.push(await job());
+    // Hours of measurements are not lost to a later failure: the caller keeps each row as it comes.
+    progress({
+      label: `scale: ${i + 1} of ${jobs.length} measured`,
+      done: i + 1,
+      total: jobs.length,
+      partial: result(),
+    });
+  }
+  return result();
 }

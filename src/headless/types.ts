@@ -6,6 +6,8 @@ export interface HeadlessProgress {
   label: string;
   done: number;
   total: number;
+  /** A long entry's result so far (JSON), so the caller can keep it if a later step fails. */
+  partial?: unknown;
 }
 
 export type ProgressFn = (p: HeadlessProgress) => void;
